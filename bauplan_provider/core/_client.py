@@ -6,7 +6,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,9 @@ from ._errors import (
     map_sdk_errors,
     redact,
 )
+from ._logs import DEFAULT_MAX_LOG_LINES, log_tail, write_job_logs
 from ._models import CallerInfo, Job, JobStatus, LogLine
+from ._outcome import MESSAGE_TAIL_LINES, raise_for_outcome
 from ._threads import run_in_worker_thread
 from ._validation import (
     validate_args,
@@ -476,6 +478,50 @@ class BauplanClient:
     async def info_async(self) -> CallerInfo:
         """Async form of :meth:`info`."""
         return await run_in_worker_thread(self.info)
+
+    # ----- after the job ended -----------------------------------------------------------
+
+    def conclude_job(
+        self,
+        job: Job,
+        write: Callable[[str], object],
+        *,
+        fetch_logs: bool = True,
+        max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+        log: Log | None = None,
+    ) -> Job:
+        """Write a terminal job's logs through ``write``, then return it or raise its error.
+
+        The one ending shared by every integration: logs are fetched best effort (a failure
+        is a warning, never a changed outcome), written one line per call with the tail kept,
+        and the outcome is decided by :func:`raise_for_outcome`.
+        """
+        lines: list[LogLine] = []
+        if fetch_logs:
+            lines = self.fetch_logs_best_effort(job.id, log=log)
+            if lines:
+                write_job_logs(job.id, lines, write, max_lines=max_log_lines)
+        tail, _ = log_tail(lines, MESSAGE_TAIL_LINES)
+        return raise_for_outcome(job, tail)
+
+    async def conclude_job_async(
+        self,
+        job: Job,
+        write: Callable[[str], object],
+        *,
+        fetch_logs: bool = True,
+        max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+        log: Log | None = None,
+    ) -> Job:
+        """Async form of :meth:`conclude_job` (``write`` is called from a worker thread)."""
+        return await run_in_worker_thread(
+            self.conclude_job,
+            job,
+            write,
+            fetch_logs=fetch_logs,
+            max_log_lines=max_log_lines,
+            log=log,
+        )
 
     # ----- best effort after the fact ---------------------------------------------------
 
