@@ -204,9 +204,14 @@ class BauplanClient:
                 except ValueError as exc:
                     # The SDK checks parameters against bauplan_project.yml before any RPC.
                     text = redact(str(exc), self.credentials.api_key)
-                    field = "parameters" if "parameter" in text.lower() else None
+                    if "parameter" in text.lower():
+                        raise BauplanConfigError(
+                            f"parameters: {text}. Every parameter must be declared under "
+                            "`parameters:` in the project's bauplan_project.yml.",
+                            field="parameters",
+                        ) from None
                     raise BauplanConfigError(
-                        f"Bauplan rejected the {what} before submitting it: {text}", field=field
+                        f"Bauplan rejected the {what} before submitting it: {text}"
                     ) from None
         except BauplanAPIError as exc:
             if exc.transient:
