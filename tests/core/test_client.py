@@ -242,13 +242,14 @@ def test_secret_never_leaks(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     texts: list[str] = [repr(client), repr(client.credentials)]
+    written: list[str] = []
     emu.script(JobScript(final_state="FAIL", error_message="boom", duration=0.1))
     with caplog.at_level(logging.DEBUG):
         job_id = client.submit_run(bauplan_project_dir)
         emu.inject_fault("GetJobs", code="UNAVAILABLE", count=1)
         job = client.wait_for_job(job_id, policy=FAST)
         for error_call in (
-            lambda: client.conclude_job(job, texts.append),
+            lambda: client.conclude_job(job, written.append),
             lambda: BauplanClient(api_key=SECRET + "x", api_endpoint=emu.endpoint).info(),
             lambda: client.submit_run(bauplan_project_dir, priority=99),
             lambda: client.get_job("missing"),
@@ -256,7 +257,7 @@ def test_secret_never_leaks(
             with pytest.raises(BauplanProviderError) as info:
                 error_call()
             texts += [str(info.value), repr(info.value)]
-    texts += [record.getMessage() for record in caplog.records]
+    texts += written + [record.getMessage() for record in caplog.records]
     assert texts
     assert not [text for text in texts if SECRET in text]
 
