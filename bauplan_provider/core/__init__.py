@@ -18,6 +18,7 @@ from ._errors import (
     BauplanProviderError,
     BauplanSubmitUncertainError,
     BauplanTransientError,
+    BauplanWaitStoppedError,
     redact,
 )
 from ._logs import DEFAULT_MAX_LOG_LINES, format_log_line, log_tail, write_job_logs
@@ -41,6 +42,7 @@ __all__ = [
     "BauplanProviderError",
     "BauplanSubmitUncertainError",
     "BauplanTransientError",
+    "BauplanWaitStoppedError",
     "CallerInfo",
     "CancelOutcome",
     "Credentials",

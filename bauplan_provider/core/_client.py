@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import threading
 import time
@@ -33,7 +34,14 @@ from ._validation import (
     validate_project_dir,
     validate_required_text,
 )
-from ._waiting import JobWatch, StatusCallback, WaitPolicy
+from ._waiting import (
+    DEFAULT_STOP_CHECK_INTERVAL,
+    AsyncStopCheck,
+    JobWatch,
+    StatusCallback,
+    StopCheck,
+    WaitPolicy,
+)
 
 __all__ = ["BauplanClient", "CancelOutcome", "JobContextInfo"]
 
@@ -401,19 +409,36 @@ class BauplanClient:
         on_status_change: StatusCallback | None = None,
         cancel_on_deadline: bool = False,
         log: Log | None = None,
+        should_stop: StopCheck | None = None,
+        stop_check_interval: float = DEFAULT_STOP_CHECK_INTERVAL,
     ) -> Job:
         """Poll until the job is terminal and return its record (COMPLETE, FAIL or ABORT).
 
         ``deadline`` is absolute (epoch seconds). Transient errors are retried within the
         policy's window; permanent ones raise at once. At the deadline this raises
         :class:`BauplanDeadlineError`, after cancelling the job if ``cancel_on_deadline``.
+        ``should_stop`` is asked between polls, at least every ``stop_check_interval``
+        seconds (the poll interval is unchanged); when it returns True the wait raises
+        :class:`BauplanWaitStoppedError` and leaves the job alone.
         """
         watch = JobWatch(
             job_id, policy, deadline=deadline, on_status_change=on_status_change, log=log
         )
-        return self._wait(watch, cancel_on_deadline=cancel_on_deadline)
+        return self._wait(
+            watch,
+            cancel_on_deadline=cancel_on_deadline,
+            should_stop=should_stop,
+            stop_check_interval=stop_check_interval,
+        )
 
-    def _wait(self, watch: JobWatch, *, cancel_on_deadline: bool) -> Job:
+    def _wait(
+        self,
+        watch: JobWatch,
+        *,
+        cancel_on_deadline: bool,
+        should_stop: StopCheck | None = None,
+        stop_check_interval: float = DEFAULT_STOP_CHECK_INTERVAL,
+    ) -> Job:
         while True:
             try:
                 job = self.get_job(watch.job_id)
@@ -429,7 +454,42 @@ class BauplanClient:
                         cancelled=outcome.requested, cancel_note=outcome.message
                     )
                 raise watch.deadline_error(cancelled=False)
-            time.sleep(watch.next_sleep())
+            self._pause(watch, watch.next_sleep(), should_stop, stop_check_interval)
+
+    @staticmethod
+    def _pause(
+        watch: JobWatch, seconds: float, should_stop: StopCheck | None, every: float
+    ) -> None:
+        if should_stop is None:
+            time.sleep(seconds)
+            return
+        end = time.monotonic() + seconds
+        while True:
+            if should_stop():
+                raise watch.stopped_error()
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, every))
+
+    @staticmethod
+    async def _pause_async(
+        watch: JobWatch, seconds: float, should_stop: AsyncStopCheck | None, every: float
+    ) -> None:
+        if should_stop is None:
+            await asyncio.sleep(seconds)
+            return
+        end = time.monotonic() + seconds
+        while True:
+            answer = should_stop()
+            if inspect.isawaitable(answer):
+                answer = await answer
+            if answer:
+                raise watch.stopped_error()
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, every))
 
     async def wait_for_job_async(
         self,
@@ -440,8 +500,13 @@ class BauplanClient:
         on_status_change: StatusCallback | None = None,
         cancel_on_deadline: bool = False,
         log: Log | None = None,
+        should_stop: AsyncStopCheck | None = None,
+        stop_check_interval: float = DEFAULT_STOP_CHECK_INTERVAL,
     ) -> Job:
-        """Async form of :meth:`wait_for_job`; the SDK runs in worker threads."""
+        """Async form of :meth:`wait_for_job`; the SDK runs in worker threads.
+
+        ``should_stop`` may be a plain or an async callable.
+        """
         watch = JobWatch(
             job_id, policy, deadline=deadline, on_status_change=on_status_change, log=log
         )
@@ -460,7 +525,7 @@ class BauplanClient:
                         cancelled=outcome.requested, cancel_note=outcome.message
                     )
                 raise watch.deadline_error(cancelled=False)
-            await asyncio.sleep(watch.next_sleep())
+            await self._pause_async(watch, watch.next_sleep(), should_stop, stop_check_interval)
 
     # ----- async twins of single calls --------------------------------------------------
 

@@ -16,8 +16,10 @@ Hierarchy::
     ├── BauplanJobError                   the job reached a terminal state other than COMPLETE
     │   ├── BauplanJobFailedError         the job ended FAIL (``.job``, ``.log_tail``)
     │   └── BauplanJobCancelledError      the job ended ABORT and nobody here asked for it
-    └── BauplanDeadlineError              the wait's deadline passed (also a TimeoutError);
-                                          ``.cancelled`` says whether the job was cancelled
+    ├── BauplanDeadlineError              the wait's deadline passed (also a TimeoutError);
+    │                                     ``.cancelled`` says whether the job was cancelled
+    └── BauplanWaitStoppedError           the caller's ``should_stop`` check ended a wait
+                                          early (the job was left as it was)
 
 Messages never contain an API key: SDK messages are passed through :func:`redact` before they
 are stored on an exception.
@@ -46,6 +48,7 @@ __all__ = [
     "BauplanProviderError",
     "BauplanSubmitUncertainError",
     "BauplanTransientError",
+    "BauplanWaitStoppedError",
 ]
 
 
@@ -137,6 +140,19 @@ class BauplanDeadlineError(BauplanProviderError, TimeoutError):
         super().__init__(message)
         self.job = job
         self.cancelled = cancelled
+
+
+class BauplanWaitStoppedError(BauplanProviderError):
+    """A wait ended early because its ``should_stop`` check returned True.
+
+    Raised by ``wait_for_job(..., should_stop=...)`` so that an orchestrator can stop waiting
+    when its own run is being cancelled. ``job`` is the last record seen (or ``None``). The
+    job itself was not touched: cancelling it is the caller's decision.
+    """
+
+    def __init__(self, message: str, *, job: Job | None = None) -> None:
+        super().__init__(message)
+        self.job = job
 
 
 TRANSIENT_CODES = frozenset({"UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "INTERNAL"})

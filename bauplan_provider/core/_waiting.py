@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ._errors import BauplanAPIError, BauplanConfigError, BauplanDeadlineError
+from ._errors import (
+    BauplanAPIError,
+    BauplanConfigError,
+    BauplanDeadlineError,
+    BauplanWaitStoppedError,
+)
 from ._models import Job, JobStatus
 
 __all__ = ["JobWatch", "WaitPolicy", "deadline_from_timeout", "describe_job"]
@@ -20,6 +25,10 @@ __all__ = ["JobWatch", "WaitPolicy", "deadline_from_timeout", "describe_job"]
 logger = logging.getLogger("bauplan_provider")
 
 StatusCallback = Callable[[Job], None]
+# Asked between polls, at least every ``stop_check_interval`` seconds; True ends the wait.
+StopCheck = Callable[[], bool]
+AsyncStopCheck = Callable[[], bool | Awaitable[bool]]
+DEFAULT_STOP_CHECK_INTERVAL = 2.0
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,15 @@ class JobWatch:
         self._interval = min(self._interval * self.policy.backoff, self.policy.max_poll_interval)
         left = self.seconds_left()
         return interval if left is None else min(interval, left)
+
+    def stopped_error(self) -> BauplanWaitStoppedError:
+        """The error to raise when the caller's ``should_stop`` check ended the wait."""
+        status = self.last_job.status.value if self.last_job else "unknown"
+        return BauplanWaitStoppedError(
+            f"Stopped waiting for Bauplan job {self.job_id} (last status {status}) because the "
+            "caller asked to; the job was left as it was.",
+            job=self.last_job,
+        )
 
     def deadline_error(self, *, cancelled: bool, cancel_note: str = "") -> BauplanDeadlineError:
         """The error to raise when the deadline passed."""
