@@ -78,7 +78,7 @@ def kind_name(value: int) -> str:
 
 def _ts(seconds: float) -> Any:
     out = Timestamp()
-    out.FromNanoseconds(int(seconds * 1e9))
+    out.FromNanoseconds(round(seconds * 1e9))
     return out
 
 
@@ -305,13 +305,14 @@ class EmulatorServicer(pb_grpc.V2CommanderServiceServicer):
         statuses = {state_name(s) for s in request.filter_statuses}
         if request.filter_status:
             statuses.add(state_name(request.filter_status))
+        # Compare in whole microseconds: the SDK's filters are datetimes.
         after = (
-            _seconds(request.filter_created_after)
+            request.filter_created_after.ToMicroseconds()
             if request.HasField("filter_created_after")
             else None
         )
         before = (
-            _seconds(request.filter_created_before)
+            request.filter_created_before.ToMicroseconds()
             if request.HasField("filter_created_before")
             else None
         )
@@ -322,8 +323,8 @@ class EmulatorServicer(pb_grpc.V2CommanderServiceServicer):
                 and (not users or rec.user in users)
                 and (not kinds or rec.kind in kinds)
                 and (not statuses or rec.status in statuses)
-                and (after is None or rec.created_at >= after)
-                and (before is None or rec.created_at <= before)
+                and (after is None or round(rec.created_at * 1e6) >= after)
+                and (before is None or round(rec.created_at * 1e6) <= before)
             )
 
         return keep

@@ -491,7 +491,8 @@ class JobStore:
         if sub.snapshot is not None and len(sub.snapshot) > SNAPSHOT_STORE_LIMIT:
             sub.snapshot = None
         with self._lock:
-            now = self.now()
+            # Microsecond precision, like the datetimes clients filter with.
+            now = round(self.now(), 6)
             chosen = script if script is not None else self._take_script(sub)
             queue = self.default_queue_delay if chosen.queue_delay is None else chosen.queue_delay
             duration = self.default_duration if chosen.duration is None else chosen.duration
