@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ._batching import poller_for
 from ._credentials import Credentials
 from ._errors import (
     BauplanAPIError,
@@ -502,17 +503,21 @@ class BauplanClient:
         log: Log | None = None,
         should_stop: AsyncStopCheck | None = None,
         stop_check_interval: float = DEFAULT_STOP_CHECK_INTERVAL,
+        batched: bool = False,
     ) -> Job:
         """Async form of :meth:`wait_for_job`; the SDK runs in worker threads.
 
-        ``should_stop`` may be a plain or an async callable.
+        ``should_stop`` may be a plain or an async callable. With ``batched``, waits in this
+        event loop that share credentials poll through one shared ``get_jobs`` call per
+        instant (see ``BatchedJobPoller``), on a wall-clock grid they all share.
         """
         watch = JobWatch(
             job_id, policy, deadline=deadline, on_status_change=on_status_change, log=log
         )
+        fetch = poller_for(self).fetch if batched else self.get_job_async
         while True:
             try:
-                job = await self.get_job_async(job_id)
+                job = await fetch(job_id)
             except BauplanAPIError as exc:
                 watch.record_error(exc)
             else:
@@ -525,7 +530,9 @@ class BauplanClient:
                         cancelled=outcome.requested, cancel_note=outcome.message
                     )
                 raise watch.deadline_error(cancelled=False)
-            await self._pause_async(watch, watch.next_sleep(), should_stop, stop_check_interval)
+            await self._pause_async(
+                watch, watch.next_sleep(aligned=batched), should_stop, stop_check_interval
+            )
 
     # ----- async twins of single calls --------------------------------------------------
 

@@ -7,6 +7,7 @@ async loops only fetch, hand the result to the watch, and sleep for as long as i
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ __all__ = ["JobWatch", "WaitPolicy", "deadline_from_timeout", "describe_job"]
 logger = logging.getLogger("bauplan_provider")
 
 StatusCallback = Callable[[Job], None]
+_ALIGN_SLACK = 0.25
 # Asked between polls, at least every ``stop_check_interval`` seconds; True ends the wait.
 StopCheck = Callable[[], bool]
 AsyncStopCheck = Callable[[], bool | Awaitable[bool]]
@@ -165,10 +167,22 @@ class JobWatch:
             error,
         )
 
-    def next_sleep(self) -> float:
-        """Seconds to sleep before the next poll (backs off; never sleeps past the deadline)."""
+    def next_sleep(self, *, aligned: bool = False) -> float:
+        """Seconds to sleep before the next poll (backs off; never sleeps past the deadline).
+
+        ``aligned`` (batched polling) ends the sleep on a wall-clock grid shared by every
+        wait: a grid of ``max_poll_interval`` once the interval is capped, of one second
+        before, so that waits polling at the same cadence poll in the same instant.
+        """
         interval = self._interval
         self._interval = min(self._interval * self.policy.backoff, self.policy.max_poll_interval)
+        if aligned:
+            now = self._clock()
+            capped = interval >= self.policy.max_poll_interval
+            grid = interval if capped else min(interval, 1.0)
+            # The slack keeps a wake-up that is a little late from skipping a grid point.
+            target = math.ceil((now + interval - _ALIGN_SLACK * grid) / grid) * grid
+            interval = max(target - now, 0.0)
         left = self.seconds_left()
         return interval if left is None else min(interval, left)
 
