@@ -25,7 +25,7 @@ from ._errors import (
     redact,
 )
 from ._logs import DEFAULT_MAX_LOG_LINES, log_tail, write_job_logs
-from ._models import CallerInfo, Job, JobStatus, LogLine
+from ._models import CallerInfo, Job, JobStatus, LogLine, LogLines
 from ._outcome import MESSAGE_TAIL_LINES, raise_for_outcome
 from ._threads import run_in_worker_thread
 from ._validation import (
@@ -289,10 +289,10 @@ class BauplanClient:
         with self._errors("list_jobs"):
             return [Job.from_sdk(job) for job in self.sdk.get_jobs(**kwargs)]
 
-    def get_logs(self, job_id: str) -> list[LogLine]:
-        """The job's user log lines (Bauplan keeps them for 24 hours)."""
+    def get_logs(self, job_id: str) -> Sequence[LogLine]:
+        """The job's user log lines (Bauplan keeps them for 24 hours), converted on access."""
         with self._errors("get_logs", job_id):
-            return [LogLine.from_sdk(event) for event in self.sdk.get_job_logs(job_id)]
+            return LogLines(self.sdk.get_job_logs(job_id))
 
     def get_job_context(self, job_id: str) -> JobContextInfo:
         """Project and ref of a job, from ``get_job_context``."""
@@ -544,7 +544,7 @@ class BauplanClient:
         """Async form of :meth:`get_jobs`."""
         return await run_in_worker_thread(self.get_jobs, job_ids)
 
-    async def get_logs_async(self, job_id: str) -> list[LogLine]:
+    async def get_logs_async(self, job_id: str) -> Sequence[LogLine]:
         """Async form of :meth:`get_logs`."""
         return await run_in_worker_thread(self.get_logs, job_id)
 
@@ -573,7 +573,7 @@ class BauplanClient:
         is a warning, never a changed outcome), written one line per call with the tail kept,
         and the outcome is decided by :func:`raise_for_outcome`.
         """
-        lines: list[LogLine] = []
+        lines: Sequence[LogLine] = ()
         if fetch_logs:
             lines = self.fetch_logs_best_effort(job.id, log=log)
             if lines:
@@ -602,7 +602,7 @@ class BauplanClient:
 
     # ----- best effort after the fact ---------------------------------------------------
 
-    def fetch_logs_best_effort(self, job_id: str, *, log: Log | None = None) -> list[LogLine]:
+    def fetch_logs_best_effort(self, job_id: str, *, log: Log | None = None) -> Sequence[LogLine]:
         """Logs of a finished job, or ``[]`` with a warning: never changes an outcome."""
         try:
             return self.get_logs(job_id)
@@ -612,7 +612,7 @@ class BauplanClient:
                 job_id,
                 exc,
             )
-            return []
+            return ()
 
     def fetch_context_best_effort(
         self, job_id: str, *, log: Log | None = None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
-__all__ = ["CallerInfo", "Job", "JobStatus", "LogLine"]
+__all__ = ["CallerInfo", "Job", "JobStatus", "LogLine", "LogLines"]
 
 
 class JobStatus(str, enum.Enum):
@@ -171,6 +171,40 @@ class LogLine:
     def to_dict(self) -> dict[str, str]:
         """A JSON-safe dict."""
         return {"stream": self.stream, "level": self.level, "message": self.message}
+
+
+class LogLines(Sequence[LogLine]):
+    """A job's log as a read-only sequence over the SDK's events, converted on access.
+
+    The SDK hands over the whole log at once; this view does not copy it (100,000 lines of
+    up to 10 kB each would otherwise sit in memory twice).
+    """
+
+    __slots__ = ("_events",)
+
+    def __init__(self, events: Iterable[Any]) -> None:
+        self._events: Sequence[Any] = events if isinstance(events, Sequence) else list(events)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> LogLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> LogLines: ...
+
+    def __getitem__(self, index: int | slice) -> LogLine | LogLines:
+        if isinstance(index, slice):
+            return LogLines(self._events[index])
+        return LogLine.from_sdk(self._events[index])
+
+    def __iter__(self) -> Iterator[LogLine]:
+        for event in self._events:
+            yield LogLine.from_sdk(event)
+
+    def __repr__(self) -> str:
+        return f"<LogLines: {len(self)} line(s)>"
 
 
 @dataclass(frozen=True)
