@@ -312,7 +312,10 @@ class AdminServer:
         self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="bauplan-emulator-admin", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll interval
+            name="bauplan-emulator-admin",
+            daemon=True,
         )
         bound_host = host if host not in ("0.0.0.0", "::", "") else "127.0.0.1"
         bound_host = f"[{bound_host}]" if ":" in bound_host else bound_host

@@ -75,8 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         admin_url = emulator.start_admin(port=args.admin_port)
         print(f"BAUPLAN_API_ENDPOINT={emulator.endpoint}")
         print(f"BAUPLAN_EMULATOR_ADMIN_URL={admin_url}", flush=True)
-        while not stop.wait(0.5):
-            pass
+        stop.wait()
     except OSError as exc:
         print(f"bauplan-emulator: {exc}", file=sys.stderr)
         return 1

@@ -48,9 +48,13 @@ def bauplan_emulator(
     try:
         from .emulator import BauplanEmulator
     except ImportError as exc:
+        missing = str(exc)
+    else:
+        missing = ""
+    if missing:
         pytest.fail(
             "The bauplan_emulator fixture needs the emulator's dependencies: "
-            f"pip install 'bauplan-provider[testing]' ({exc}).",
+            f"pip install 'bauplan-provider[testing]' ({missing}).",
             pytrace=False,
         )
     options: dict[str, Any] = {}
