@@ -1,0 +1,76 @@
+"""Airflow test setup: a private AIRFLOW_HOME with a migrated SQLite DB, DAG files, helpers.
+
+Airflow reads its configuration when first imported, so the environment is set here at
+import time, before any test module imports airflow. ``setdefault`` keeps a configuration
+another conftest of the same pytest run may have chosen. Nothing else global is touched:
+the root logger's state (Airflow adds a stdout handler) is restored after this package's
+tests so later suites (Prefect) see logging as they left it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from airflow_support import CONN_ENV, DagRunner, connection_json
+
+_HOME = Path(tempfile.mkdtemp(prefix="bauplan-airflow-tests-"))
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+for _name, _value in {
+    "AIRFLOW_HOME": str(_HOME),
+    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    "AIRFLOW__CORE__DAGS_FOLDER": str(_HOME / "dags"),
+}.items():
+    os.environ.setdefault(_name, _value)
+Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def airflow_db() -> Iterator[Path]:
+    """Migrate the Airflow DB once for this package; restore the root logger afterwards."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    airflow = Path(sys.executable).with_name("airflow")
+    result = subprocess.run(
+        [str(airflow), "db", "migrate"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=os.environ.copy(),
+    )
+    if result.returncode != 0:
+        pytest.fail(f"airflow db migrate failed:\n{result.stdout}\n{result.stderr}")
+    yield Path(os.environ["AIRFLOW_HOME"])
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+
+
+@pytest.fixture
+def emulator(bauplan_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The emulator, reachable only through the ``bauplan_default`` connection.
+
+    The ``BAUPLAN_*`` variables the plugin sets are removed so that a passing test proves
+    the connection (not the environment) carried the endpoint and the key.
+    """
+    monkeypatch.delenv("BAUPLAN_API_ENDPOINT", raising=False)
+    monkeypatch.delenv("BAUPLAN_API_KEY", raising=False)
+    monkeypatch.setenv(
+        CONN_ENV, connection_json(bauplan_emulator.endpoint, bauplan_emulator.api_key)
+    )
+    return bauplan_emulator
+
+
+@pytest.fixture
+def dags() -> Iterator[DagRunner]:
+    runner = DagRunner()
+    yield runner
+    runner.cleanup()
