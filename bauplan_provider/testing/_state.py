@@ -26,13 +26,9 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
-
-State = Literal["NOT_STARTED", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER"]
-FinalState = Literal["COMPLETE", "FAIL", "ABORT", "OTHER_THEN_COMPLETE", "NEVER"]
-JobKindName = Literal["CODE_SNAPSHOT_RUN", "TABLE_DATA_IMPORT"]
+from typing import Any
 
 TERMINAL_STATES: frozenset[str] = frozenset({"COMPLETE", "FAIL", "ABORT"})
 FINAL_STATES: frozenset[str] = frozenset(
@@ -614,10 +610,6 @@ class JobStore:
             reason = {"COMPLETE": "success", "FAIL": "failure", "ABORT": "aborted"}[state]
             job.override = _End(state, now, message, f"{reason} (emulator job control)")
             return job.record(now)
-
-    def ids(self) -> Iterable[str]:
-        with self._lock:
-            return list(self._jobs)
 
 
 def _set_override(job: Job, end: _End) -> None:

@@ -104,6 +104,7 @@ class BauplanEmulator:
         self._stopping = threading.Event()
         self._config_dir: str | None = None
         self._admin: Any = None
+        self._started_once = False
 
     # ---------------------------------------------------------------- server
 
@@ -141,11 +142,13 @@ class BauplanEmulator:
                 raise
             server.start()
             self._server, self._executor = server, executor
+            self._started_once = True
             return self
 
     def _bind(self, server: Any) -> int:
         address = f"{_bracket(self._host)}:{self._port}"
-        deadline = time.monotonic() + (REBIND_TIMEOUT_SECONDS if self._port else 0)
+        # Only a restart retries: the port was ours a moment ago and may linger briefly.
+        deadline = time.monotonic() + (REBIND_TIMEOUT_SECONDS if self._started_once else 0)
         while True:
             try:
                 port = int(server.add_insecure_port(address))

@@ -179,3 +179,24 @@ def test_sigterm_stops_cleanly() -> None:
         assert served.process.wait(timeout=10) == 0
         assert served.process.stderr is not None
         assert served.process.stderr.read() == ""
+
+
+def test_entry_points_are_declared() -> None:
+    from importlib.metadata import entry_points
+
+    from bauplan_provider.testing import cli, pytest_plugin
+
+    (script,) = entry_points(group="console_scripts", name="bauplan-emulator")
+    assert script.load() is cli.main
+    (plugin,) = entry_points(group="pytest11", name="bauplan_emulator")
+    assert plugin.load() is pytest_plugin
+
+
+def test_port_in_use_is_reported(shared_server: Served) -> None:
+    port = shared_server.endpoint.rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "bauplan_provider.testing.cli", "serve", "--port", port],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "could not bind" in result.stderr

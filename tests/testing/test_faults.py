@@ -143,8 +143,10 @@ def test_200_concurrent_polls_with_latency(emu: BauplanEmulator) -> None:
     jobs = [emu.create_job(script=JobScript(duration=0.5)).id for _ in range(20)]
     emu.add_latency("GetJobs", seconds=0.2)
 
+    client = bauplan.Client()  # one client shared by all threads, as a poller would
+
     def poll(i: int) -> str:
-        return str(bauplan.Client().get_job(jobs[i % len(jobs)]).id)
+        return str(client.get_job(jobs[i % len(jobs)]).id)
 
     with ThreadPoolExecutor(max_workers=200) as pool:
         results = list(pool.map(poll, range(200)))

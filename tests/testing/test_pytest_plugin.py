@@ -62,7 +62,13 @@ def test_fixture_in_a_users_fresh_test_module(tmp_path: Path) -> None:
     project = make_project(tmp_path / "proj")
     (tmp_path / "test_user.py").write_text(USER_TEST.format(project=str(project)))
     # Settings that would send the SDK elsewhere: the fixture must override or clear them.
+    home = tmp_path / "home"
+    (home / ".bauplan").mkdir(parents=True)
+    (home / ".bauplan" / "config.yaml").write_text(
+        "profiles:\n  default:\n    api_key: home-key\n    api_endpoint: http://127.0.0.1:9\n"
+    )
     env = {
+        "HOME": str(home),
         "BAUPLAN_PROFILE": "prod",
         "BAUPLAN_CONFIG_PATH": str(tmp_path / "missing.yaml"),
         "BAUPLAN_API_ENDPOINT": "http://127.0.0.1:9",
