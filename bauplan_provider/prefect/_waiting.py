@@ -1,0 +1,215 @@
+"""The Prefect side of a wait: core's wait, plus what Prefect needs to stop it cleanly.
+
+Core's :meth:`~bauplan_provider.core.BauplanClient.wait_for_job` owns the policy (backoff,
+deadline, transient-error window). This module adds the two ways Prefect can stop a wait
+(see the project's notes on Prefect cancellation):
+
+- an exception arrives in the waiting code (``TerminationSignal`` when a served run is
+  cancelled, a ``CancelledError`` for a task or flow ``timeout_seconds``, ``KeyboardInterrupt``):
+  the Bauplan job is cancelled, then the exception is re-raised, never swallowed;
+- nothing arrives at all (a task run in a ``.submit()`` thread, a flow called directly from a
+  script): the wait reads its own flow run's state every few seconds and, once the run is
+  being cancelled or has ended, cancels the Bauplan job and returns a ``Cancelled`` state
+  (raising would leave the run stuck in Cancelling).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import anyio
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import StateType
+from prefect.states import Cancelled, State
+
+from bauplan_provider.core import (
+    BauplanClient,
+    BauplanDeadlineError,
+    BauplanWaitStoppedError,
+    Job,
+    WaitPolicy,
+    describe_job,
+)
+
+__all__ = ["FLOW_RUN_CHECK_INTERVAL", "await_job_in_prefect", "wait_for_job_in_prefect"]
+
+Log = logging.Logger | logging.LoggerAdapter[logging.Logger]
+
+# How often a wait reads its flow run's state (one small API read per waiting task).
+FLOW_RUN_CHECK_INTERVAL = 2.0
+# How long an exit path waits for Bauplan to confirm a cancellation. Short: a runner that
+# cancels a served run sends SIGKILL 30 s after SIGTERM.
+CANCEL_CONFIRM_SECONDS = 5.0
+
+# A flow run in one of these states no longer needs its Bauplan jobs. Paused and scheduled
+# (awaiting retry) runs do: their jobs keep going.
+_STOP_STATES = frozenset(
+    {
+        StateType.CANCELLING,
+        StateType.CANCELLED,
+        StateType.COMPLETED,
+        StateType.FAILED,
+        StateType.CRASHED,
+    }
+)
+
+
+def current_flow_run_id() -> UUID | None:
+    """The id of the flow run this code runs in (from a flow, a task or a served process)."""
+    from prefect.runtime import flow_run
+
+    value = flow_run.get_id()
+    return UUID(str(value)) if value else None
+
+
+class _FlowRunWatch:
+    """Remembers the state that ended a wait; a failed read never stops the wait."""
+
+    def __init__(self, flow_run_id: UUID, log: Log) -> None:
+        self.flow_run_id = flow_run_id
+        self.log = log
+        self.state: State[Any] | None = None
+
+    def judge(self, flow_run: Any) -> bool:
+        state = getattr(flow_run, "state", None)
+        if state is not None and state.type in _STOP_STATES:
+            self.state = state
+            return True
+        return False
+
+    def read_failed(self, exc: Exception) -> bool:
+        self.log.debug("Could not read flow run %s (will retry): %s", self.flow_run_id, exc)
+        return False
+
+    def describe(self) -> str:
+        if self.state is None:
+            return f"flow run {self.flow_run_id} stopped"
+        return f"flow run {self.flow_run_id} is {self.state.type.value} ({self.state.name})"
+
+
+def _status_logger(log: Log) -> Callable[[Job], None]:
+    return lambda job: log.info(describe_job(job))
+
+
+def _cancelled_state(watch: _FlowRunWatch, note: str) -> State[Any]:
+    return Cancelled(message=f"Stopped waiting because the {watch.describe()}. {note}")
+
+
+def wait_for_job_in_prefect(
+    client: BauplanClient,
+    job_id: str,
+    *,
+    policy: WaitPolicy,
+    deadline: float | None,
+    log: Log,
+) -> Job | State[Any]:
+    """Wait for a job with core's policy; cancel it whenever Prefect stops the wait.
+
+    Returns the terminal job, or a ``Cancelled`` state when the flow run was cancelled (or
+    ended) while waiting. At ``deadline`` the job is cancelled and
+    :class:`~bauplan_provider.core.BauplanDeadlineError` raised (Prefect reports TimedOut).
+    """
+    flow_run_id = current_flow_run_id()
+    try:
+        if flow_run_id is None:
+            return client.wait_for_job(
+                job_id,
+                policy=policy,
+                deadline=deadline,
+                on_status_change=_status_logger(log),
+                cancel_on_deadline=True,
+                log=log,
+            )
+        watch = _FlowRunWatch(flow_run_id, log)
+        with get_client(sync_client=True) as prefect_client:
+
+            def should_stop() -> bool:
+                try:
+                    return watch.judge(prefect_client.read_flow_run(flow_run_id))
+                except Exception as exc:
+                    return watch.read_failed(exc)
+
+            try:
+                return client.wait_for_job(
+                    job_id,
+                    policy=policy,
+                    deadline=deadline,
+                    on_status_change=_status_logger(log),
+                    cancel_on_deadline=True,
+                    log=log,
+                    should_stop=should_stop,
+                    stop_check_interval=FLOW_RUN_CHECK_INTERVAL,
+                )
+            except BauplanWaitStoppedError:
+                log.warning("The %s: cancelling Bauplan job %s.", watch.describe(), job_id)
+                outcome = client.stop_job(job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log)
+                return _cancelled_state(watch, outcome.message)
+    except BauplanDeadlineError:
+        raise  # core already cancelled the job and said so
+    except BaseException as exc:
+        log.warning(
+            "Stopped waiting for Bauplan job %s (%s): cancelling it.", job_id, type(exc).__name__
+        )
+        client.stop_job(job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log)
+        raise
+
+
+async def await_job_in_prefect(
+    client: BauplanClient,
+    job_id: str,
+    *,
+    policy: WaitPolicy,
+    deadline: float | None,
+    log: Log,
+) -> Job | State[Any]:
+    """Async form of :func:`wait_for_job_in_prefect`; never blocks the event loop."""
+    flow_run_id = current_flow_run_id()
+    try:
+        if flow_run_id is None:
+            return await client.wait_for_job_async(
+                job_id,
+                policy=policy,
+                deadline=deadline,
+                on_status_change=_status_logger(log),
+                cancel_on_deadline=True,
+                log=log,
+            )
+        watch = _FlowRunWatch(flow_run_id, log)
+        async with get_client() as prefect_client:
+
+            async def should_stop() -> bool:
+                try:
+                    return watch.judge(await prefect_client.read_flow_run(flow_run_id))
+                except Exception as exc:
+                    return watch.read_failed(exc)
+
+            try:
+                return await client.wait_for_job_async(
+                    job_id,
+                    policy=policy,
+                    deadline=deadline,
+                    on_status_change=_status_logger(log),
+                    cancel_on_deadline=True,
+                    log=log,
+                    should_stop=should_stop,
+                    stop_check_interval=FLOW_RUN_CHECK_INTERVAL,
+                )
+            except BauplanWaitStoppedError:
+                log.warning("The %s: cancelling Bauplan job %s.", watch.describe(), job_id)
+                outcome = await client.stop_job_async(
+                    job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log
+                )
+                return _cancelled_state(watch, outcome.message)
+    except BauplanDeadlineError:
+        raise
+    except BaseException as exc:
+        log.warning(
+            "Stopped waiting for Bauplan job %s (%s): cancelling it.", job_id, type(exc).__name__
+        )
+        # Prefect's timeouts cancel through an anyio scope: shield the cleanup from it.
+        with anyio.CancelScope(shield=True):
+            await client.stop_job_async(job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log)
+        raise
