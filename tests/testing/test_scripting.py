@@ -38,7 +38,7 @@ def test_external_abort_reads_abort(emu: BauplanEmulator, client: Any, project_d
 
 
 def test_other_then_complete(emu: BauplanEmulator, client: Any, project_dir: Path) -> None:
-    emu.script(JobScript(final_state="OTHER_THEN_COMPLETE", duration=0.4))
+    emu.script(JobScript(final_state="OTHER_THEN_COMPLETE", duration=0.8))
     run = client.run(str(project_dir), ref="main", detach=True)
 
     seen = []
@@ -100,7 +100,7 @@ def test_custom_log_lines(emu: BauplanEmulator, client: Any, project_dir: Path) 
 def test_logs_accumulate_while_running(
     emu: BauplanEmulator, client: Any, project_dir: Path
 ) -> None:
-    emu.script(JobScript(duration=0.6))
+    emu.script(JobScript(queue_delay=0.5, duration=0.2))
     run = client.run(str(project_dir), ref="main", detach=True)
     assert client.get_job_logs(run.job_id) == []
     wait_terminal(client, run.job_id)
@@ -110,7 +110,7 @@ def test_logs_accumulate_while_running(
 def test_cancel_delay_keeps_job_running_for_a_while(
     emu: BauplanEmulator, client: Any, project_dir: Path
 ) -> None:
-    emu.script(JobScript(final_state="NEVER", cancel_delay=0.3))
+    emu.script(JobScript(final_state="NEVER", cancel_delay=0.8))
     run = client.run(str(project_dir), ref="main", detach=True)
 
     client.cancel_job(run.job_id)

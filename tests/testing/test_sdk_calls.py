@@ -55,7 +55,7 @@ def test_detached_run_completes_with_one_log_per_model(
 def test_job_goes_through_not_started_and_running(
     emu: BauplanEmulator, client: Any, project_dir: Path
 ) -> None:
-    emu.script(JobScript(queue_delay=0.3, duration=0.3))
+    emu.script(JobScript(queue_delay=0.5, duration=0.5))
     run = client.run(str(project_dir), ref="main", detach=True)
 
     seen = [state(client.get_job(run.job_id))]
@@ -66,7 +66,7 @@ def test_job_goes_through_not_started_and_running(
 
     assert seen == ["NOT_STARTED", "RUNNING", "COMPLETE"]
     job = client.get_job(run.job_id)
-    assert job.started_at - job.created_at >= dt.timedelta(seconds=0.29)
+    assert job.started_at - job.created_at >= dt.timedelta(seconds=0.49)
 
 
 def test_attached_run_streams_subscribe_logs(
