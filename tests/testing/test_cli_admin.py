@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import make_project
+from emulator_helpers import make_project
 
 from bauplan_provider.testing import EmulatorAdminClient, JobScript
 from bauplan_provider.testing.admin_client import EmulatorAdminError

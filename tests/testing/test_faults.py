@@ -11,7 +11,7 @@ from typing import Any
 import bauplan
 import pytest
 from bauplan.exceptions import BauplanError
-from conftest import state, wait_terminal
+from emulator_helpers import state, wait_terminal
 
 from bauplan_provider.testing import BauplanEmulator, JobScript
 

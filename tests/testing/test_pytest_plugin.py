@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import make_project
+from emulator_helpers import make_project
 
 USER_TEST = """
 import os

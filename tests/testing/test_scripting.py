@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from bauplan.exceptions import BauplanError
-from conftest import make_project, state, wait_terminal
+from emulator_helpers import make_project, state, wait_terminal
 
 from bauplan_provider.testing import BauplanEmulator, JobScript, LogLine
 

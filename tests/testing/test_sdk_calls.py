@@ -10,7 +10,7 @@ import bauplan
 import pytest
 from bauplan.exceptions import BauplanError
 from bauplan.schema import JobKind, JobState
-from conftest import state, wait_terminal
+from emulator_helpers import state, wait_terminal
 
 from bauplan_provider.testing import BauplanEmulator, JobScript
 
