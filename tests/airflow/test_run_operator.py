@@ -25,3 +25,15 @@ def test_run_deferred_complete(
     job_id = xcom_value(dr, "run")
     assert job_id
     assert xcom_value(dr, "run", "job_id") == job_id
+
+
+def test_second(emulator: Any, dags: Any, bauplan_project_dir: Any) -> None:
+    emulator.script(JobScript(final_state="COMPLETE", duration=0.5))
+    dr = dags.run(
+        f"""
+        BauplanRunOperator(
+            task_id="run", project_dir={str(bauplan_project_dir)!r}, poll_interval=0.2
+        )
+        """
+    )
+    assert ti_state(dr, "run") == "success"
