@@ -347,6 +347,10 @@ class BauplanClient:
                 return self._stop_outcome(job_id, False, True, current, log)
             self.cancel_job(job_id)
         except BauplanProviderError as exc:
+            # Bauplan refuses to cancel a job that has just ended: say that, not "failed".
+            ended = self._terminal_or_none(job_id)
+            if ended is not None:
+                return self._stop_outcome(job_id, False, True, ended, log)
             return self._stop_failed(job_id, exc, log)
         job = self._confirm_abort(job_id, confirm_timeout)
         return self._stop_outcome(job_id, True, job is not None and job.is_terminal, job, log)
@@ -358,6 +362,13 @@ class BauplanClient:
         return await run_in_worker_thread(
             self.stop_job, job_id, confirm_timeout=confirm_timeout, log=log
         )
+
+    def _terminal_or_none(self, job_id: str) -> Job | None:
+        try:
+            job = self.get_job(job_id)
+        except BauplanProviderError:
+            return None
+        return job if job.is_terminal else None
 
     def _confirm_abort(self, job_id: str, confirm_timeout: float) -> Job | None:
         if confirm_timeout <= 0:

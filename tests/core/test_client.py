@@ -294,3 +294,15 @@ def test_two_hundred_async_waits_never_block_the_loop(
     statuses, worst_gap = asyncio.run(main())
     assert statuses == [JobStatus.COMPLETE] * 200
     assert worst_gap < 0.25, f"event loop blocked for {worst_gap:.3f} s"
+
+
+def test_stop_job_never_raises_and_says_when_it_could_not_cancel(
+    client: BauplanClient, emu: BauplanEmulator, bauplan_project_dir: Path
+) -> None:
+    emu.script(JobScript(final_state="NEVER"))
+    job_id = client.submit_run(bauplan_project_dir)
+    emu.inject_fault("CancelJob", code="PERMISSION_DENIED", count=1)
+    outcome = client.stop_job(job_id)
+    assert not outcome.requested and not outcome.confirmed
+    assert "Could not cancel" in outcome.message and f"bauplan job stop {job_id}" in outcome.message
+    assert client.get_job(job_id).status is JobStatus.RUNNING
