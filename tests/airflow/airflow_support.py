@@ -102,3 +102,59 @@ def xcom_value(dr: Any, task_id: str, key: str = "return_value") -> Any:
             .one_or_none()
         )
         return None if row is None else XComModel.deserialize_value(row)
+
+
+def line_time(output: str, marker: str) -> float:
+    """Epoch seconds of the first log line of ``output`` containing ``marker``."""
+    from datetime import datetime
+
+    for line in output.splitlines():
+        if marker in line:
+            stamp = line.split(" ", 1)[0]
+            return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    raise AssertionError(f"no log line contains {marker!r}")
+
+
+TRIGGER_INLINE = "[DAG TEST] running trigger in line"
+
+
+def when(condition: Any, action: Any, timeout: float = 30.0) -> Any:
+    """Run ``action()`` in a background thread as soon as ``condition()`` is true."""
+    import threading
+    import time
+
+    def watch() -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if condition():
+                action()
+                return
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def rendered_fields(dr: Any, task_id: str) -> dict[str, Any]:
+    """The rendered template fields Airflow stored for a task of a DagRun."""
+    from airflow.models.renderedtifields import RenderedTaskInstanceFields
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        row = (
+            session.query(RenderedTaskInstanceFields)
+            .filter_by(dag_id=dr.dag_id, run_id=dr.run_id, task_id=task_id)
+            .one()
+        )
+        return dict(row.rendered_fields)
+
+
+def all_xcom_rows(dr: Any) -> list[tuple[str, str, Any]]:
+    """(task_id, key, raw stored value) of every XCom of a DagRun."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = session.query(XComModel).filter_by(dag_id=dr.dag_id, run_id=dr.run_id).all()
+        return [(r.task_id, r.key, r.value) for r in rows]

@@ -32,13 +32,14 @@ for _name, _value in {
 }.items():
     os.environ.setdefault(_name, _value)
 Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).mkdir(parents=True, exist_ok=True)
+# The root logger as it was before Airflow (imported by test modules) configured it.
+_ROOT_BEFORE = (list(logging.getLogger().handlers), logging.getLogger().level)
 
 
 @pytest.fixture(scope="package", autouse=True)
 def airflow_db() -> Iterator[Path]:
     """Migrate the Airflow DB once for this package; restore the root logger afterwards."""
     root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
     airflow = Path(sys.executable).with_name("airflow")
     result = subprocess.run(
         [str(airflow), "db", "migrate"],
@@ -49,9 +50,26 @@ def airflow_db() -> Iterator[Path]:
     )
     if result.returncode != 0:
         pytest.fail(f"airflow db migrate failed:\n{result.stdout}\n{result.stderr}")
+    import airflow
+
+    # Airflow's handler keeps the stream object it was created with; the tests read the
+    # task output with capfd, so it must write to whatever stdout is current.
+    for handler in root.handlers:
+        if type(handler) is logging.StreamHandler and handler not in _ROOT_BEFORE[0]:
+            handler.setStream(_CurrentStdout())  # type: ignore[arg-type]
     yield Path(os.environ["AIRFLOW_HOME"])
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
+    root.handlers[:] = _ROOT_BEFORE[0]
+    root.setLevel(_ROOT_BEFORE[1])
+
+
+class _CurrentStdout:
+    """A stream that writes to the current ``sys.stdout`` (pytest swaps it per test)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
 
 
 @pytest.fixture
