@@ -170,6 +170,7 @@ _CODE_DESCRIPTIONS = {
     "Client specified an invalid argument": "INVALID_ARGUMENT",
     "The operation was cancelled": "CANCELLED",
     "Unknown error": "UNKNOWN",
+    "Operation was attempted past the valid range": "OUT_OF_RANGE",
     "The system is not in a state required for the operation's execution": "FAILED_PRECONDITION",
 }
 _CODE_RE = re.compile(r"code: '([^']*)'")
