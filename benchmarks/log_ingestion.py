@@ -1,0 +1,213 @@
+"""Log ingestion: a 100,000-line Bauplan job log into the Airflow task log and a Prefect run log.
+
+The SDK hands over a job's whole log at once, as one list. What the provider controls is
+the writing side: one log call per line, the tail kept, no second copy of the log and no
+giant joined string. Each target runs in a fresh child process and reports lines per second
+and peak memory growth next to the log's own size.
+
+The log is built in memory as the SDK would hand it over: ``bauplan`` 0.3.5 cannot receive a
+``GetLogs`` answer above gRPC's 4 MB default (``decoded message length too large``), so a
+100,000-line log cannot come through the emulator in one call. Everything after that hand-
+over is the real code path:
+
+* ``airflow``: ``BauplanRunOperator.execute_complete()`` for a finished job — the event
+  check, ``BauplanClient.conclude_job`` and the task logger (outside a task runner the task
+  log goes to stdout; it is written to a file here and its lines counted);
+* ``prefect``: the Prefect tasks' finishing step (``finish_job``) inside a flow run, through
+  ``get_run_logger()`` to a local Prefect server (the test harness), flushed before the
+  clock stops.
+
+    python benchmarks/log_ingestion.py            # 100,000 lines, 1% of them 10 kB
+    python benchmarks/log_ingestion.py --quick    # 10,000 lines
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+TARGETS = ("airflow", "prefect")
+
+
+def make_logs(n: int) -> list[Any]:
+    from bauplan_provider.core import LogLine
+
+    lines = []
+    for i in range(n):
+        if i % 100 == 99:
+            message = f"row dump {i}: " + "x" * 10_000
+        else:
+            message = f"model trips_daily_by_zone: processed batch {i} of {n} (12,345 rows)"
+        lines.append(LogLine("stderr" if i % 50 == 0 else "stdout", "INFO", message))
+    return lines
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def reset_peak_rss() -> None:
+    """Reset the kernel's high-water mark (VmHWM) so the peak measured is this step's."""
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def client_handing_over(lines: Sequence[Any]) -> Any:
+    """The core client, with the SDK's hand-over of the whole log replaced by ``lines``."""
+    from bauplan_provider.core import BauplanClient
+
+    class HandOverClient(BauplanClient):
+        def get_logs(self, job_id: str) -> Sequence[Any]:
+            return lines
+
+    return HandOverClient(
+        api_key=os.environ["BENCH_API_KEY"], api_endpoint=os.environ["BENCH_ENDPOINT"]
+    )
+
+
+# ----- children ------------------------------------------------------------------------
+
+
+def child_airflow(n: int, job_id: str) -> dict[str, float]:
+    from bauplan_provider.airflow import BauplanRunOperator, hooks
+    from bauplan_provider.airflow.events import JobEvent
+
+    lines = make_logs(n)
+    client = client_handing_over(lines)
+    job = client.get_job(job_id)
+    hooks.BauplanHook.get_conn = lambda self: client  # type: ignore[method-assign]
+    payload = JobEvent(status="success", job_id=job_id, job=job.to_dict()).to_payload()
+    op = BauplanRunOperator(task_id="bench", project_dir="/tmp", max_log_lines=n)
+    log_path = Path(os.environ["BENCH_TASK_LOG"])
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(log_fd, 1)
+    reset_peak_rss()
+    base = current_rss_mb()
+    started = time.perf_counter()
+    op.execute_complete({}, payload)  # type: ignore[arg-type]
+    sys.stdout.flush()
+    took = time.perf_counter() - started
+    peak = peak_rss_mb()
+    with log_path.open(errors="replace") as task_log:
+        written = sum(1 for line in task_log if "INFO: " in line)
+    return {"seconds": took, "base_mb": base, "peak_mb": peak, "written": written}
+
+
+def child_prefect(n: int, job_id: str) -> dict[str, float]:
+    from prefect import flow
+    from prefect.logging import get_run_logger
+    from prefect.logging.handlers import APILogHandler
+    from prefect.testing.utilities import prefect_test_harness
+
+    from bauplan_provider.prefect._execution import FollowSettings, finish_job
+
+    lines = make_logs(n)
+    client = client_handing_over(lines)
+    measured: dict[str, float] = {}
+
+    @flow(name="log-ingestion-bench")
+    def ingest() -> None:
+        job = client.get_job(job_id)
+        settings = FollowSettings.build(max_log_lines=n)
+        reset_peak_rss()
+        measured["base_mb"] = current_rss_mb()
+        measured["started"] = time.perf_counter()
+        finish_job(client, job, settings, get_run_logger())
+
+    with prefect_test_harness(server_startup_timeout=60):
+        ingest()
+        APILogHandler().flush()  # the lines are on the server when the clock stops
+        measured["seconds"] = time.perf_counter() - measured.pop("started")
+        measured["peak_mb"] = peak_rss_mb()
+    measured["written"] = n
+    return measured
+
+
+# ----- parent --------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--target", choices=TARGETS, action="append", help="default: both")
+    parser.add_argument("--child", choices=TARGETS, help=argparse.SUPPRESS)
+    parser.add_argument("--lines", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--job-id", help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run = child_airflow if args.child == "airflow" else child_prefect
+        Path(args.result_file).write_text(json.dumps(run(args.lines, args.job_id)))
+        return
+
+    from bauplan_provider.testing import BauplanEmulator
+
+    n = 10_000 if args.quick else 100_000
+    log_mb = sum(len(line.message) for line in make_logs(n)) / 2**20
+    print(
+        f"log ingestion: {n:,} lines, {log_mb:.1f} MB of text; python "
+        f"{sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
+    print(
+        f"  {'target':10s} {'seconds':>9s} {'lines/s':>10s} {'peak growth':>12s} "
+        f"{'x log size':>11s}"
+    )
+    with BauplanEmulator() as emu, tempfile.TemporaryDirectory(prefix="bauplan-bench-") as tmp:
+        job = emu.create_job(project_name="bench")
+        emu.complete_job(job.id)
+        for target in args.target or TARGETS:
+            result_file = Path(tmp) / f"{target}.json"
+            env = dict(os.environ)
+            env.update(
+                BENCH_API_KEY=emu.api_key,
+                BENCH_ENDPOINT=emu.endpoint,
+                BENCH_TASK_LOG=str(Path(tmp) / "task.log"),
+                AIRFLOW_HOME=str(Path(tmp) / "airflow"),
+                AIRFLOW__CORE__LOAD_EXAMPLES="False",
+                PREFECT_HOME=str(Path(tmp) / "prefect"),
+                PREFECT_SERVER_ANALYTICS_ENABLED="false",
+                PREFECT_MEMO_STORE_PATH=str(Path(tmp) / "prefect" / "memo_store.toml"),
+            )
+            env.pop("PREFECT_API_URL", None)
+            command = [sys.executable, __file__, "--child", target, "--lines", str(n)]
+            command += ["--job-id", job.id, "--result-file", str(result_file)]
+            completed = subprocess.run(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
+            if completed.returncode != 0:
+                print(f"  {target:10s} FAILED ({completed.returncode}): {completed.stderr[-2000:]}")
+                continue
+            result: dict[str, Any] = json.loads(result_file.read_text())
+            if result["written"] != n:
+                print(f"  {target:10s} wrote {result['written']} of {n} lines: FAILED")
+                continue
+            growth = result["peak_mb"] - result["base_mb"]
+            print(
+                f"  {target:10s} {result['seconds']:>9.2f} {n / result['seconds']:>10,.0f} "
+                f"{growth:>10.1f}MB {growth / log_mb:>10.1f}x",
+                flush=True,
+            )
+    print("  (peak growth = peak RSS while writing minus RSS just before, the log already held)")
+
+
+if __name__ == "__main__":
+    main()
