@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import os
 import threading
@@ -33,6 +34,12 @@ def _get_executor() -> ThreadPoolExecutor:
 
 
 async def run_in_worker_thread(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a blocking SDK call in the provider's bounded thread pool and await its result."""
+    """Run a blocking SDK call in the provider's bounded thread pool and await its result.
+
+    The caller's context variables go with it (as with ``asyncio.to_thread``): orchestrators
+    route log lines by them (Airflow's triggerer picks a trigger's log file from a
+    contextvar), so what the call logs lands in the same place as the caller's own lines.
+    """
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_get_executor(), functools.partial(func, *args, **kwargs))
+    call = functools.partial(contextvars.copy_context().run, func, *args, **kwargs)
+    return await loop.run_in_executor(_get_executor(), call)
