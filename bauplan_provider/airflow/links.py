@@ -27,5 +27,8 @@ class BauplanJobLink(BaseOperatorLink):
         """The URL stored for this task instance, or an empty string."""
         from airflow.sdk.execution_time.xcom import XCom
 
+        if not getattr(operator, "job_id", None):
+            return ""  # nothing was submitted (e.g. bad input): no XCom to look up
+
         value: Any = XCom.get_value(ti_key=ti_key, key=self.xcom_key)
         return str(value) if value else ""

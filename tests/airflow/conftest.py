@@ -36,6 +36,14 @@ Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).mkdir(parents=True, exist_ok=True
 _ROOT_BEFORE = (list(logging.getLogger().handlers), logging.getLogger().level)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "deployment: starts a real Airflow deployment (api-server, scheduler, dag-processor, "
+        "triggerer); part of the default run",
+    )
+
+
 @pytest.fixture(scope="package", autouse=True)
 def airflow_db() -> Iterator[Path]:
     """Migrate the Airflow DB once for this package; restore the root logger afterwards."""
