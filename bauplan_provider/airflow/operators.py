@@ -106,6 +106,8 @@ class BaseBauplanJobOperator(BaseOperator):
     :param max_log_lines: keep only the last lines of a longer log (the cut is said).
     :param transient_error_window: how long, in seconds, a run of transient API errors is
         retried while waiting before the task fails (default 10 minutes).
+    :param batched_polling: while deferred, poll through the triggerer's shared ``GetJobs``
+        call (one call for up to 500 jobs; default True). False polls once per task.
     """
 
     operator_extra_links = (BauplanJobLink(),)
@@ -125,6 +127,7 @@ class BaseBauplanJobOperator(BaseOperator):
         fetch_logs: bool = True,
         max_log_lines: int = DEFAULT_MAX_LOG_LINES,
         transient_error_window: float = 600.0,
+        batched_polling: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -138,6 +141,7 @@ class BaseBauplanJobOperator(BaseOperator):
         self.fetch_logs = fetch_logs
         self.max_log_lines = max_log_lines
         self.transient_error_window = transient_error_window
+        self.batched_polling = batched_polling
         self.job_id: str | None = None
         self._credentials: Credentials | None = None
         self._waiting = False
@@ -229,6 +233,7 @@ class BaseBauplanJobOperator(BaseOperator):
                     cancel_on_timeout=True,
                     cancel_on_kill=self.cancel_on_kill,
                     transient_error_window=self.transient_error_window,
+                    batched_polling=self.batched_polling,
                 ),
                 method_name="execute_complete",
             )

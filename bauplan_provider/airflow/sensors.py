@@ -48,6 +48,8 @@ class BauplanJobSensor(BaseSensorOperator):
     :param deferrable: wait in the triggerer (default True).
     :param fetch_logs: copy the job's logs into the task log when it ends (default True).
     :param max_log_lines: keep only the last lines of a longer log.
+    :param batched_polling: while deferred, poll through the triggerer's shared ``GetJobs``
+        call (default True).
     """
 
     template_fields: Sequence[str] = ("job_id",)
@@ -61,6 +63,7 @@ class BauplanJobSensor(BaseSensorOperator):
         deferrable: bool = True,
         fetch_logs: bool = True,
         max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+        batched_polling: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -69,6 +72,7 @@ class BauplanJobSensor(BaseSensorOperator):
         self.deferrable = deferrable
         self.fetch_logs = fetch_logs
         self.max_log_lines = max_log_lines
+        self.batched_polling = batched_polling
         self._client: BauplanClient | None = None
 
     def _job_id(self) -> str:
@@ -103,6 +107,7 @@ class BauplanJobSensor(BaseSensorOperator):
                 deadline=time.time() + self.timeout,
                 cancel_on_timeout=False,
                 cancel_on_kill=False,
+                batched_polling=self.batched_polling,
             ),
             method_name="execute_complete",
         )

@@ -48,6 +48,10 @@ class BauplanJobTrigger(BaseTrigger):
     :meth:`on_kill` and the Bauplan job is cancelled (``cancel_on_kill``). A triggerer
     restart or a move to another triggerer does not call it: the job keeps running and the
     next triggerer resumes polling.
+
+    With ``batched_polling`` (the default) every trigger of the triggerer that uses the same
+    credentials polls through one shared ``GetJobs`` call per instant (⌈N/500⌉ calls per
+    interval for N jobs instead of N); ``False`` polls once per trigger, as other providers do.
     """
 
     def __init__(
@@ -60,6 +64,7 @@ class BauplanJobTrigger(BaseTrigger):
         cancel_on_timeout: bool = True,
         cancel_on_kill: bool = True,
         transient_error_window: float = 600.0,
+        batched_polling: bool = True,
     ) -> None:
         super().__init__()
         self.job_id = job_id
@@ -70,6 +75,7 @@ class BauplanJobTrigger(BaseTrigger):
         self.cancel_on_timeout = bool(cancel_on_timeout)
         self.cancel_on_kill = bool(cancel_on_kill)
         self.transient_error_window = float(transient_error_window)
+        self.batched_polling = bool(batched_polling)
         self._event_fired = False
         self._hook: BauplanHook | None = None
 
@@ -86,6 +92,7 @@ class BauplanJobTrigger(BaseTrigger):
                 "cancel_on_timeout": self.cancel_on_timeout,
                 "cancel_on_kill": self.cancel_on_kill,
                 "transient_error_window": self.transient_error_window,
+                "batched_polling": self.batched_polling,
             },
         )
 
@@ -132,7 +139,7 @@ class BauplanJobTrigger(BaseTrigger):
                 cancel_on_deadline=self.cancel_on_timeout,
                 log=core_log(self.log),
                 # Triggers in one triggerer share a loop: their polls join one GetJobs call.
-                batched=True,
+                batched=self.batched_polling,
             )
         except BauplanDeadlineError as exc:
             self.log.warning("%s", exc)

@@ -40,6 +40,7 @@ def test_serialize_is_exact_and_round_trips() -> None:
         cancel_on_timeout=False,
         cancel_on_kill=True,
         transient_error_window=42,
+        batched_polling=False,
     )
     classpath, kwargs = trigger.serialize()
     assert classpath == CLASSPATH
@@ -52,9 +53,17 @@ def test_serialize_is_exact_and_round_trips() -> None:
         "cancel_on_timeout": False,
         "cancel_on_kill": True,
         "transient_error_window": 42.0,
+        "batched_polling": False,
     }
     again = BauplanJobTrigger(**kwargs)
     assert again.serialize() == (classpath, kwargs)
+
+
+def test_rows_stored_by_an_earlier_release_still_deserialize() -> None:
+    """A trigger row written before ``batched_polling`` existed rebuilds with the default."""
+    _, kwargs = BauplanJobTrigger(job_id="job-1").serialize()
+    del kwargs["batched_polling"]
+    assert BauplanJobTrigger(**kwargs).batched_polling is True
 
 
 def test_serialized_form_survives_airflow_serde_without_secrets(emulator: Any) -> None:
