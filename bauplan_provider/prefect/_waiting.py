@@ -16,6 +16,7 @@ deadline, transient-error window). This module adds the two ways Prefect can sto
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from uuid import UUID
 import anyio
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import StateType
+from prefect.exceptions import Abort
 from prefect.states import Cancelled, State
 
 from bauplan_provider.core import (
@@ -90,6 +92,42 @@ class _FlowRunWatch:
         return f"flow run {self.flow_run_id} is {self.state.type.value} ({self.state.name})"
 
 
+def _runner_owns_this_process() -> bool:
+    """True in a process started by a Prefect runner or worker for a flow run.
+
+    Such a runner finishes a cancellation itself (kills the process, runs the
+    ``on_cancellation`` hooks, sets Cancelled). A flow called directly has nobody to do that.
+    """
+    return bool(os.environ.get("PREFECT__FLOW_RUN_ID")) or (
+        os.environ.get("PREFECT__ENABLE_CANCELLATION_AND_CRASHED_HOOKS", "").lower() == "false"
+    )
+
+
+def _should_finish_cancellation(watch: _FlowRunWatch) -> bool:
+    return (
+        watch.state is not None
+        and watch.state.type is StateType.CANCELLING
+        and not _runner_owns_this_process()
+    )
+
+
+def _finished_note(watch: _FlowRunWatch) -> str:
+    return (
+        f"Marked flow run {watch.flow_run_id} Cancelled: no runner or worker owns this process "
+        "to finish the cancellation."
+    )
+
+
+def _aborting_state(state: State[Any]) -> State[Any]:
+    """The task's Cancelled state, carrying ``Abort`` for code that reads its result.
+
+    ``future.result()`` on a Cancelled task raises the state's exception. Prefect's flow
+    engine turns an ordinary exception into a Failed state (overwriting the Cancelled we just
+    set), but lets ``Abort`` — "the API says this run must exit" — through untouched.
+    """
+    return Cancelled(message=state.message, data=Abort(state.message or "Flow run cancelled."))
+
+
 def _status_logger(log: Log) -> Callable[[Job], None]:
     return lambda job: log.info(describe_job(job))
 
@@ -146,7 +184,16 @@ def wait_for_job_in_prefect(
             except BauplanWaitStoppedError:
                 log.warning("The %s: cancelling Bauplan job %s.", watch.describe(), job_id)
                 outcome = client.stop_job(job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log)
-                return _cancelled_state(watch, outcome.message)
+                state = _cancelled_state(watch, outcome.message)
+                if _should_finish_cancellation(watch):
+                    try:
+                        prefect_client.set_flow_run_state(flow_run_id, state.model_copy())
+                        log.warning(_finished_note(watch))
+                    except Exception as exc:
+                        log.warning("Could not mark flow run %s Cancelled: %s", flow_run_id, exc)
+                    else:
+                        state = _aborting_state(state)
+                return state
     except BauplanDeadlineError:
         raise  # core already cancelled the job and said so
     except BaseException as exc:
@@ -202,7 +249,16 @@ async def await_job_in_prefect(
                 outcome = await client.stop_job_async(
                     job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log
                 )
-                return _cancelled_state(watch, outcome.message)
+                state = _cancelled_state(watch, outcome.message)
+                if _should_finish_cancellation(watch):
+                    try:
+                        await prefect_client.set_flow_run_state(flow_run_id, state.model_copy())
+                        log.warning(_finished_note(watch))
+                    except Exception as exc:
+                        log.warning("Could not mark flow run %s Cancelled: %s", flow_run_id, exc)
+                    else:
+                        state = _aborting_state(state)
+                return state
     except BauplanDeadlineError:
         raise
     except BaseException as exc:

@@ -30,6 +30,7 @@ def prefect_server(prefect_home: Path) -> Iterator[str]:
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_HOME,
+        PREFECT_LOCAL_STORAGE_PATH,
         PREFECT_LOGGING_TO_API_BATCH_INTERVAL,
         PREFECT_MEMO_STORE_PATH,
         PREFECT_SERVER_ANALYTICS_ENABLED,
@@ -39,6 +40,7 @@ def prefect_server(prefect_home: Path) -> Iterator[str]:
 
     updates: dict[Any, Any] = {
         PREFECT_HOME: str(prefect_home),
+        PREFECT_LOCAL_STORAGE_PATH: str(prefect_home / "storage"),
         PREFECT_MEMO_STORE_PATH: str(prefect_home / "memo_store.toml"),
         PREFECT_SERVER_ANALYTICS_ENABLED: False,
         PREFECT_LOGGING_TO_API_BATCH_INTERVAL: 0.3,
@@ -59,6 +61,7 @@ def prefect_env(prefect_server: str, prefect_home: Path) -> dict[str, str]:
     env.update(
         PREFECT_API_URL=prefect_server,
         PREFECT_HOME=str(prefect_home),
+        PREFECT_LOCAL_STORAGE_PATH=str(prefect_home / "storage"),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         PREFECT_MEMO_STORE_PATH=str(prefect_home / "memo_store.toml"),
         PREFECT_RUNNER_POLL_FREQUENCY="1",

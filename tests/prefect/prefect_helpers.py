@@ -31,19 +31,16 @@ def flow_run_logs(flow_run_id: UUID, *, settle: float = 0.5) -> list[str]:
     return [log.message for log in logs]
 
 
-def flow_run_artifacts(flow_run_id: UUID) -> list[Any]:
-    """Artifacts created in a flow run (and its task runs)."""
+def flow_run_artifacts(flow_run_id: UUID, kind: str | None = "markdown") -> list[Any]:
+    """Artifacts of a flow run and its task runs (markdown only unless ``kind`` is None)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
     with get_client(sync_client=True) as client:
-        return list(
-            client.read_artifacts(
-                artifact_filter=ArtifactFilter(
-                    flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])
-                )
-            )
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
         )
+    return [a for a in artifacts if kind is None or a.type == kind]
 
 
 def read_flow_run(flow_run_id: UUID) -> Any:
@@ -63,3 +60,16 @@ def wait_until(predicate: Any, timeout: float, what: str, interval: float = 0.1)
         if time.monotonic() > end:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(interval)
+
+
+def task_runs_of(flow_run_id: UUID) -> list[Any]:
+    """The task runs of a flow run."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        return list(
+            client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            )
+        )

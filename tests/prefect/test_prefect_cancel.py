@@ -1,0 +1,67 @@
+"""Prefect stops a wait -> the Bauplan job is cancelled (CancelJob) and the run ends right."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.runtime import flow_run
+from prefect.states import Cancelling
+from prefect_helpers import flow_run_logs, read_flow_run, wait_until
+
+from bauplan_provider.prefect import bauplan_run
+from bauplan_provider.testing import BauplanEmulator, JobScript
+
+FAST = {"poll_interval": 0.1, "max_poll_interval": 0.5}
+STARTED: dict[str, str] = {}
+
+
+@flow
+def direct_flow(project_dir: str, key: str) -> Any:
+    STARTED[key] = str(flow_run.get_id())
+    return bauplan_run(project_dir, **FAST)
+
+
+@flow
+def submitting_flow(project_dir: str, key: str) -> Any:
+    STARTED[key] = str(flow_run.get_id())
+    return bauplan_run.submit(project_dir, **FAST).result()
+
+
+def _cancel_flow_run(flow_run_id: str) -> None:
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(flow_run_id, Cancelling(), force=True)
+
+
+@pytest.mark.parametrize("which", ["direct", "submit"])
+def test_flow_run_cancelled_through_the_api(
+    which: str, bauplan_emulator: BauplanEmulator, bauplan_project_dir: Path
+) -> None:
+    bauplan_emulator.script(JobScript(final_state="NEVER"))
+    target = direct_flow if which == "direct" else submitting_flow
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["state"] = target(str(bauplan_project_dir), which, return_state=True)
+        except BaseException as exc:
+            outcome["raised"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    wait_until(lambda: bauplan_emulator.count("CodeSnapshotRun", code="OK"), 30, "submission")
+    job_id = bauplan_emulator.jobs()[0].id
+    flow_run_id = wait_until(lambda: STARTED.get(which), 10, "flow run id")
+    _cancel_flow_run(flow_run_id)
+    wait_until(lambda: bauplan_emulator.count("CancelJob"), 15, "CancelJob")
+    assert bauplan_emulator.calls("CancelJob")[0].job_id == job_id
+    thread.join(30)
+    assert not thread.is_alive()
+    final = read_flow_run(flow_run_id)
+    assert final.state.is_cancelled(), final.state
+    logs = flow_run_logs(flow_run_id)
+    assert any(f"Cancelled Bauplan job {job_id}" in line for line in logs), logs
