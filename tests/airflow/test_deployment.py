@@ -39,6 +39,7 @@ from bauplan_provider.testing import BauplanEmulator, JobScript
 pytestmark = pytest.mark.deployment
 
 DAG_ID = "bauplan_deploy"
+WORKER_DAG_ID = "bauplan_deploy_worker"
 TASK_ID = "run"
 DAGS_SOURCE = Path(__file__).with_name("dags")
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
@@ -107,6 +108,7 @@ class Deployment:
                 "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base}/execution/",
                 "AIRFLOW__API__HOST": "127.0.0.1",
                 "AIRFLOW__API__PORT": str(self.port),
+                "AIRFLOW__API__WORKERS": "1",
                 "AIRFLOW__API__BASE_URL": self.base,
                 "AIRFLOW__API__SECRET_KEY": secrets.token_hex(32),
                 "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(64),
@@ -205,15 +207,13 @@ class Deployment:
         token = self.http.get("/auth/token").json()["access_token"]
         self.http.headers["Authorization"] = f"Bearer {token}"
 
-    def wait_for_dag(self) -> None:
+    def wait_for_dag(self, dag_id: str) -> None:
         _wait_for(
-            "the DAG to be parsed",
-            lambda: (
-                self.check_alive() or self.http.get(f"/api/v2/dags/{DAG_ID}").status_code == 200
-            ),
+            f"the DAG {dag_id} to be parsed",
+            lambda: self.check_alive() or self.http.get(f"/api/v2/dags/{dag_id}").is_success,
             START_TIMEOUT,
         )
-        response = self.http.patch(f"/api/v2/dags/{DAG_ID}", json={"is_paused": False})
+        response = self.http.patch(f"/api/v2/dags/{dag_id}", json={"is_paused": False})
         assert response.status_code == 200, response.text
 
     def warm_up(self) -> None:
@@ -221,39 +221,46 @@ class Deployment:
         time out (5 s) and retry, so make that first request now."""
         self.http.get("/execution/health", timeout=60)
 
-    def trigger(self, ref: str) -> str:
+    def trigger(self, ref: str, dag_id: str = DAG_ID) -> str:
         response = self.http.post(
-            f"/api/v2/dags/{DAG_ID}/dagRuns", json={"logical_date": None, "conf": {"ref": ref}}
+            f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": {"ref": ref}}
         )
         assert response.status_code == 200, response.text
         return str(response.json()["dag_run_id"])
 
-    def ti(self, run_id: str) -> dict[str, Any]:
-        response = self.http.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{TASK_ID}")
+    def ti(self, run_id: str, dag_id: str = DAG_ID) -> dict[str, Any]:
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{TASK_ID}"
+        response = self.http.get(path)
         return dict(response.json()) if response.status_code == 200 else {}
 
-    def wait_state(self, run_id: str, states: set[str], seen: set[str] | None = None) -> str:
+    def wait_state(
+        self,
+        run_id: str,
+        states: set[str],
+        seen: set[str] | None = None,
+        dag_id: str = DAG_ID,
+    ) -> str:
         def reached() -> str | None:
             self.check_alive()
-            state = self.ti(run_id).get("state")
+            state = self.ti(run_id, dag_id).get("state")
             if seen is not None and state:
                 seen.add(state)
             return state if state in states else None
 
         return str(_wait_for(f"task state in {states}", reached, RUN_TIMEOUT))
 
-    def mark_failed(self, run_id: str) -> None:
+    def mark_failed(self, run_id: str, dag_id: str = DAG_ID) -> None:
         response = self.http.patch(
-            f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{TASK_ID}",
+            f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{TASK_ID}",
             json={"new_state": "failed"},
         )
         assert response.status_code == 200, response.text
 
     # ----- what Airflow stored ----------------------------------------------------------
 
-    def task_logs(self, run_id: str) -> tuple[str, str]:
+    def task_logs(self, run_id: str, dag_id: str = DAG_ID) -> tuple[str, str]:
         """(worker part, trigger part) of attempt 1's log files, as the ``event`` texts."""
-        folder = self.home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run_id}" / f"task_id={TASK_ID}"
+        folder = self.home / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}" / f"task_id={TASK_ID}"
         worker = _events(folder / "attempt=1.log")
         trigger = "\n".join(_events(p) for p in sorted(folder.glob("attempt=1.log.trigger.*.log")))
         return worker, trigger
@@ -316,7 +323,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 dep.wait_healthy()
                 dep.login()
                 dep.warm_up()
-                dep.wait_for_dag()
+                dep.wait_for_dag(DAG_ID)
+                dep.wait_for_dag(WORKER_DAG_ID)
             yield dep
         finally:
             dep.stop(("scheduler", "triggerer", "dag-processor"), grace=5)
@@ -343,7 +351,10 @@ def _polled_since(emulator: BauplanEmulator, job_id: str, since: float) -> bool:
 
 def test_deferred_run_succeeds_with_trigger_and_job_logs(deployment: Deployment) -> None:
     dep, emu = deployment, deployment.emulator
-    emu.script(JobScript(final_state="COMPLETE", duration=4.0), ref="plain")
+    # Long enough to end after the worker process exits: when a trigger fires before the
+    # scheduler has processed the deferring workload's exit, Airflow 3.3 can mark the task
+    # failed ("executor reported success but the task instance's state is queued").
+    emu.script(JobScript(final_state="COMPLETE", duration=7.0), ref="plain")
     with dep.explain():
         run_id = dep.trigger("plain")
         seen: set[str] = set()
@@ -413,6 +424,40 @@ def test_marking_the_deferred_task_failed_cancels_the_job(deployment: Deployment
             run_id, f"Task was stopped by a user: cancelling Bauplan job {job_id}"
         )
         assert f"Cancelled Bauplan job {job_id}" in trigger
+
+
+def test_marking_a_task_waiting_in_the_worker_failed_cancels_the_job(
+    deployment: Deployment,
+) -> None:
+    """Without deferral: Airflow stops the task process and its on_kill cancels the job."""
+    dep, emu = deployment, deployment.emulator
+    emu.script(JobScript(final_state="NEVER"), ref="workerkill")
+    with dep.explain():
+        run_id = dep.trigger("workerkill", WORKER_DAG_ID)
+        dep.wait_state(run_id, {"running"}, dag_id=WORKER_DAG_ID)
+        job_id = _job_of(emu, "workerkill")
+        _wait_for(
+            "the worker's second poll",
+            lambda: len([e for e in emu.calls("GetJobs") if e.job_id == job_id]) >= 2,
+            RUN_TIMEOUT,
+        )
+        dep.mark_failed(run_id, WORKER_DAG_ID)
+        _wait_for(
+            "a CancelJob for the job",
+            lambda: [e for e in emu.calls("CancelJob") if e.job_id == job_id],
+            RUN_TIMEOUT,
+        )
+        assert emu.wait_for_job(job_id, timeout=10).status == "ABORT"
+        assert dep.ti(run_id, WORKER_DAG_ID).get("state") == "failed"
+        worker = _wait_for(
+            "the on_kill lines",
+            lambda: (lambda text: text if "Cancelled Bauplan job" in text else None)(
+                dep.task_logs(run_id, WORKER_DAG_ID)[0]
+            ),
+            30,
+        )
+        assert f"Task is being killed: cancelling Bauplan job {job_id}" in worker
+        assert f"Cancelled Bauplan job {job_id}" in worker
 
 
 def test_the_api_key_is_nowhere_in_what_airflow_stored(deployment: Deployment) -> None:

@@ -1,0 +1,30 @@
+"""DAG run by tests/airflow/test_deployment.py: the same run, waiting in the worker.
+
+The Bauplan project ships inside the DAG folder and is found through a relative path; the
+run's ``ref`` comes from the DAG run's conf, so each scenario scripts its own job.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from airflow.sdk import DAG
+
+from bauplan_provider.airflow import BauplanRunOperator
+
+with DAG(
+    dag_id="bauplan_deploy_worker",
+    schedule=None,
+    start_date=datetime.datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=3,
+) as dag:
+    BauplanRunOperator(
+        task_id="run",
+        project_dir="deploy_project",
+        ref="{{ dag_run.conf['ref'] }}",
+        parameters={"run_date": "{{ dag_run.conf.get('run_date', '2026-01-01') }}"},
+        deferrable=False,
+        poll_interval=0.5,
+        max_poll_interval=1.0,
+    )
