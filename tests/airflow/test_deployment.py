@@ -46,6 +46,7 @@ AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 START_TIMEOUT = 120.0
 RUN_TIMEOUT = 90.0
+JOB_URL_TEMPLATE = "https://app.bauplan.example/jobs/{job_id}"
 
 
 def _free_port() -> int:
@@ -94,7 +95,10 @@ class Deployment:
         conn = {
             "conn_type": "bauplan",
             "password": self.emulator.api_key,
-            "extra": {"api_endpoint": self.emulator.endpoint},
+            "extra": {
+                "api_endpoint": self.emulator.endpoint,
+                "job_url_template": JOB_URL_TEMPLATE,
+            },
         }
         env.update(
             {
@@ -249,6 +253,12 @@ class Deployment:
 
         return str(_wait_for(f"task state in {states}", reached, RUN_TIMEOUT))
 
+    def extra_links(self, run_id: str, dag_id: str = DAG_ID) -> dict[str, Any]:
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{TASK_ID}/links"
+        response = self.http.get(path)
+        assert response.status_code == 200, response.text
+        return dict(response.json()["extra_links"])
+
     def mark_failed(self, run_id: str, dag_id: str = DAG_ID) -> None:
         response = self.http.patch(
             f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{TASK_ID}",
@@ -371,6 +381,9 @@ def test_deferred_run_succeeds_with_trigger_and_job_logs(deployment: Deployment)
         # The relative project_dir resolved inside the DAG folder of this deployment.
         assert str(dep.home / "dags" / "deploy_project") in worker
         assert emu.count("CancelJob") == 0
+        # The api-server builds the "Bauplan job" button from what the task stored.
+        links = dep.extra_links(run_id)
+        assert links == {"Bauplan job": JOB_URL_TEMPLATE.replace("{job_id}", job_id)}
 
 
 def test_triggerer_restart_does_not_cancel_the_job(deployment: Deployment) -> None:
