@@ -6,7 +6,7 @@ ensure_venv() {
   local python=${PYTHON:-python3.11}
   command -v "$python" >/dev/null 2>&1 || python=python3
   local stamp_want
-  stamp_want=$(cat pyproject.toml constraints/*.txt 2>/dev/null | sha256sum | cut -c1-16)-$extras
+  stamp_want=$({ cat pyproject.toml constraints/*.txt; echo "$*"; } 2>/dev/null | sha256sum | cut -c1-16)-$extras
   if [ -x "$dir/bin/python" ] && [ "$(cat "$dir/.installed" 2>/dev/null)" = "$stamp_want" ]; then
     return 0
   fi

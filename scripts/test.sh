@@ -31,7 +31,7 @@ leg "ruff + mypy" lint
 leg "pytest (airflow+prefect)" .venv/bin/pytest -q -p no:cacheprovider \
   --junitxml=.test-artifacts/main.xml tests "$@"
 leg "setup .venv-prefect" ensure_venv .venv-prefect "prefect,testing" \
-  -c constraints/prefect-latest.txt pytest pytest-timeout
+  -c constraints/prefect-latest.txt pytest pytest-timeout grpcio-tools==1.75.1
 leg "pytest (prefect-only)" .venv-prefect/bin/pytest -q -p no:cacheprovider \
   --junitxml=.test-artifacts/prefect-only.xml tests/core tests/testing tests/prefect "$@"
 
