@@ -33,7 +33,7 @@ leg "pytest (airflow+prefect)" .venv/bin/pytest -q -p no:cacheprovider \
 leg "setup .venv-prefect" ensure_venv .venv-prefect "prefect,testing" \
   -c constraints/prefect-latest.txt pytest pytest-timeout grpcio-tools==1.75.1
 leg "pytest (prefect-only)" .venv-prefect/bin/pytest -q -p no:cacheprovider \
-  --junitxml=.test-artifacts/prefect-only.xml tests/core tests/testing tests/prefect "$@"
+  --junitxml=.test-artifacts/prefect-only.xml tests/core tests/testing tests/prefect tests/examples/flows "$@"
 
 echo
 echo "=== timings"
