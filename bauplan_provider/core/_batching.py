@@ -26,33 +26,57 @@ __all__ = ["BatchedJobPoller", "poller_for"]
 
 DEFAULT_COALESCE_SECONDS = 0.05
 
+Batch = dict[str, list["asyncio.Future[Job]"]]
+
 
 class BatchedJobPoller:
-    """Batches ``get_job`` calls of many waiters into one ``get_jobs`` call per flush."""
+    """Batches ``get_job`` calls of many waiters into one ``get_jobs`` call per flush.
+
+    One flusher task runs while fetches are pending and makes one shared call at a time;
+    fetches that arrive while a call is in flight join the next one. ``calls`` counts the
+    shared calls made (the SDK may page one of them into several ``GetJobs`` requests).
+    """
 
     def __init__(
         self, client: BauplanClient, *, coalesce_seconds: float = DEFAULT_COALESCE_SECONDS
     ) -> None:
         self._client = client
         self._coalesce = coalesce_seconds
-        self._pending: dict[str, list[asyncio.Future[Job]]] = {}
-        self._flush_task: asyncio.Task[None] | None = None
+        self._pending: Batch = {}
+        self._flusher: asyncio.Task[None] | None = None
         self.calls = 0
+
+    @property
+    def pending_job_ids(self) -> list[str]:
+        """Ids waiting for the next shared call (a cancelled waiter's id is not among them)."""
+        return [job_id for job_id, futures in self._pending.items() if _waiting(futures)]
 
     async def fetch(self, job_id: str) -> Job:
         """The job's current record, fetched together with every other pending job."""
-        future: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Job] = loop.create_future()
         self._pending.setdefault(job_id, []).append(future)
-        if self._flush_task is None or self._flush_task.done():
-            self._flush_task = asyncio.ensure_future(self._flush_soon())
+        if self._flusher is None:
+            self._flusher = loop.create_task(self._flush_while_pending())
+        # A cancelled waiter cancels its future, which drops its id from the next call.
         return await future
 
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(self._coalesce)
-        batch, self._pending = self._pending, {}
-        waiting = {
-            job_id: [f for f in futures if not f.done()] for job_id, futures in batch.items()
-        }
+    async def _flush_while_pending(self) -> None:
+        try:
+            while self._pending:
+                await asyncio.sleep(self._coalesce)
+                batch, self._pending = self._pending, {}
+                await self._flush(batch)
+        finally:
+            # No reference to the task (and so to the loop) outlives it: the registry below
+            # is keyed weakly by loop. Whatever is still pending here was not served (the
+            # task was cancelled): those waiters retry like after any transient error.
+            self._flusher = None
+            batch, self._pending = self._pending, {}
+            _fail_all(batch, BauplanTransientError("The shared job poll was interrupted."))
+
+    async def _flush(self, batch: Batch) -> None:
+        waiting = {job_id: _waiting(futures) for job_id, futures in batch.items()}
         waiting = {job_id: futures for job_id, futures in waiting.items() if futures}
         if not waiting:
             return
@@ -62,9 +86,13 @@ class BatchedJobPoller:
         except BauplanProviderError as exc:
             _fail_all(waiting, exc)
             return
-        except BaseException as exc:
-            # Never leave a waiter hanging: they see a transient error and poll again.
+        except Exception as exc:
+            # A bug or an unexpected SDK error must not end the shared poller: every waiter
+            # sees a transient error and polls again (its error window still applies).
             _fail_all(waiting, BauplanTransientError(f"The shared job poll failed: {exc!r}"))
+            return
+        except BaseException:
+            _fail_all(waiting, BauplanTransientError("The shared job poll was interrupted."))
             raise
         for job_id, futures in waiting.items():
             job = jobs.get(job_id)
@@ -83,8 +111,12 @@ class BatchedJobPoller:
                     future.set_result(job)
 
 
-def _fail_all(waiting: dict[str, list[asyncio.Future[Job]]], exc: BaseException) -> None:
-    for futures in waiting.values():
+def _waiting(futures: list[asyncio.Future[Job]]) -> list[asyncio.Future[Job]]:
+    return [future for future in futures if not future.done()]
+
+
+def _fail_all(batch: Batch, exc: BaseException) -> None:
+    for futures in batch.values():
         for future in futures:
             if not future.done():
                 future.set_exception(exc)
@@ -98,11 +130,13 @@ _pollers: weakref.WeakKeyDictionary[
 def poller_for(client: BauplanClient) -> BatchedJobPoller:
     """The running loop's shared poller for the client's credentials (created on demand).
 
-    Clients with different credentials never share a poller, so one call never mixes them.
+    Clients that differ in key, profile, endpoint or client timeout never share a poller,
+    so one call never mixes them. A new event loop (a restarted triggerer) gets new pollers.
     """
     loop = asyncio.get_running_loop()
     by_identity = _pollers.setdefault(loop, {})
-    identity = client.credentials.identity
+    credentials = client.credentials
+    identity = (*credentials.identity, str(credentials.client_timeout or ""))
     poller = by_identity.get(identity)
     if poller is None:
         poller = by_identity[identity] = BatchedJobPoller(client)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import gc
+import logging
+import weakref
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from bauplan_provider.core import BauplanClient, JobStatus, JobWatch, WaitPolicy
-from bauplan_provider.testing import BauplanEmulator, JobScript
+from bauplan_provider.core import BauplanClient, Job, JobStatus, JobWatch, WaitPolicy
+from bauplan_provider.testing import BauplanEmulator, JobScript, JournalEntry
 
 CAPPED = WaitPolicy(poll_interval=0.3, max_poll_interval=0.3)
 
@@ -118,3 +121,96 @@ def test_aligned_sleeps_land_on_a_shared_grid() -> None:
     clock[0] += first + 0.4  # woke up a little late
     second = watch.next_sleep(aligned=True)
     assert second == pytest.approx(30 - 0.4)
+
+
+def test_fetch_during_a_call_in_flight_joins_the_next_call(
+    emu: BauplanEmulator, bauplan_project_dir: Path
+) -> None:
+    """A wait that asks while the shared call is out is served by the next call, not later."""
+    client = client_for(emu)
+    first, second = submit(client, bauplan_project_dir, 2)
+    emu.complete_job(first)
+    emu.complete_job(second)
+    emu.add_latency("GetJobs", 0.6, count=1)
+    emu.clear_journal()
+
+    async def main() -> list[JobStatus]:
+        early = asyncio.ensure_future(client.wait_for_job_async(first, batched=True))
+        await asyncio.sleep(0.3)  # the first shared call is now out, held by the latency
+        late = asyncio.ensure_future(client.wait_for_job_async(second, batched=True))
+        jobs = await asyncio.wait_for(asyncio.gather(early, late), 10)
+        return [job.status for job in jobs]
+
+    assert asyncio.run(main()) == [JobStatus.COMPLETE] * 2
+    assert [call.fields["job_ids"] for call in emu.calls("GetJobs")] == [[first], [second]]
+
+
+class FailingOnceClient(BauplanClient):
+    """The core client whose first ``get_jobs`` fails with an error core does not map."""
+
+    failures = 1
+
+    def get_jobs(self, job_ids: Sequence[str]) -> dict[str, Job]:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("unexpected failure in the shared call")
+        return super().get_jobs(job_ids)
+
+
+def test_unexpected_error_in_the_shared_call_is_transient_for_every_waiter(
+    emu: BauplanEmulator, bauplan_project_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = FailingOnceClient(api_key=emu.api_key, api_endpoint=emu.endpoint)
+    job_ids = submit(client, bauplan_project_dir, 5)
+
+    async def main() -> list[JobStatus]:
+        jobs = await asyncio.gather(
+            *(client.wait_for_job_async(j, policy=CAPPED, batched=True) for j in job_ids)
+        )
+        return [job.status for job in jobs]
+
+    with caplog.at_level(logging.WARNING, logger="bauplan_provider"):
+        assert asyncio.run(main()) == [JobStatus.COMPLETE] * 5
+    warnings = [
+        r.getMessage() for r in caplog.records if "shared job poll failed" in r.getMessage()
+    ]
+    assert len(warnings) == 5  # one per waiter, none of them failed
+
+
+def test_a_large_batch_is_paged_at_the_api_limit(emu: BauplanEmulator) -> None:
+    job_ids = [emu.create_job(script=JobScript(final_state="NEVER")).id for _ in range(600)]
+    client = client_for(emu)
+    # Ticks far longer than a 600-job call: every wait stays on the same grid point.
+    policy = WaitPolicy(poll_interval=1.0, max_poll_interval=1.0)
+
+    async def main() -> tuple[list[JournalEntry], list[JobStatus]]:
+        waits = [
+            asyncio.ensure_future(client.wait_for_job_async(j, policy=policy, batched=True))
+            for j in job_ids
+        ]
+        while emu.count("GetJobs") < 4:
+            await asyncio.sleep(0.05)
+        calls = emu.calls("GetJobs")
+        for job_id in job_ids:
+            emu.complete_job(job_id)
+        return calls, [job.status for job in await asyncio.gather(*waits)]
+
+    calls, statuses = asyncio.run(main())
+    assert statuses == [JobStatus.COMPLETE] * 600
+    assert all(len(call.fields["job_ids"]) == 600 for call in calls)
+    # One shared call is one request per page of at most 500 records (the emulator's cap).
+    assert [call.fields["returned"] for call in calls[:4]] == [500, 100] * 2
+
+
+def test_a_finished_event_loop_is_not_kept_alive_by_its_poller(
+    emu: BauplanEmulator, bauplan_project_dir: Path
+) -> None:
+    client = client_for(emu)
+    (job_id,) = submit(client, bauplan_project_dir, 1)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(client.wait_for_job_async(job_id, policy=CAPPED, batched=True))
+    loop.close()
+    collected = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert collected() is None
