@@ -4,19 +4,21 @@ For each N and each polling mode (``per-trigger``: one GetJobs per trigger per i
 way the dbt Cloud / Databricks triggers poll; ``batched``: the shared poller) this runs the
 real ``BauplanJobTrigger.run()`` coroutines of N jobs in one event loop, in a fresh child
 process (so CPU and peak RSS belong to that mode alone), against the bundled emulator with
-its 500-record page cap. Jobs finish at random times after every wait has backed off to the
-cap. Printed per run:
+its 500-record page cap. The child imports Airflow first and says so; only then are the jobs
+created, so every job starts when its trigger does. Jobs finish at random times after every
+wait has backed off to the cap. Printed per N:
 
 * GetJobs calls per ``max_poll_interval`` window at steady state (from the emulator journal),
 * the event loop's worst lag (a heartbeat coroutine),
-* CPU seconds and peak RSS of the triggerer process,
+* CPU seconds and RSS of the triggerer process,
 * detection latency (job ``finished_at`` to the trigger's event), p50 / p99,
 
 then the per-trigger / batched ratios.
 
-    python benchmarks/triggerer_scale.py            # N = 100, 1000; cap 10 s (~9 min)
+    python benchmarks/triggerer_scale.py            # N = 100, 1000; cap 10 s (~12 min)
     python benchmarks/triggerer_scale.py --full     # adds N = 2000
-    python benchmarks/triggerer_scale.py --quick    # N = 50, 200; cap 2 s (CI smoke, ~1 min)
+    python benchmarks/triggerer_scale.py --quick    # N = 50, 200; cap 2 s (~1.5 min)
+    python benchmarks/triggerer_scale.py --smoke    # N = 20; cap 1 s (CI smoke, ~30 s)
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 MODES = ("per-trigger", "batched")
 HEARTBEAT = 0.05
+CHILD_START_TIMEOUT = 180.0
 
 
 @dataclass
@@ -58,13 +62,18 @@ def backoff_seconds(first: float, cap: float, factor: float = 1.5) -> float:
     return total
 
 
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 # ----- child: the triggerer side ---------------------------------------------------------
 
 
-async def run_triggers(args: argparse.Namespace) -> dict[str, Any]:
+async def run_triggers(job_ids: list[str], args: argparse.Namespace) -> dict[str, Any]:
     from bauplan_provider.airflow.triggers import BauplanJobTrigger
 
-    job_ids: list[str] = json.loads(Path(args.jobs_file).read_text())
     triggers = [
         BauplanJobTrigger(
             job_id=job_id,
@@ -96,18 +105,20 @@ async def run_triggers(args: argparse.Namespace) -> dict[str, Any]:
             statuses[payload["status"]] = statuses.get(payload["status"], 0) + 1
             finished = (payload.get("job") or {}).get("finished_at")
             if finished:
-                from datetime import datetime
-
                 latencies.append(fired - datetime.fromisoformat(finished).timestamp())
 
+    rss_before = current_rss_mb()
+    started = time.time()
     cpu0, wall0 = time.process_time(), time.monotonic()
     beat = asyncio.create_task(heartbeat())
     await asyncio.gather(*(follow(t) for t in triggers))
     done.set()
     await beat
     return {
+        "started": started,
         "cpu_seconds": time.process_time() - cpu0,
         "wall_seconds": time.monotonic() - wall0,
+        "rss_before_mb": rss_before,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worst_lag_ms": worst_lag * 1000,
         "latencies": latencies,
@@ -116,7 +127,14 @@ async def run_triggers(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def child_main(args: argparse.Namespace) -> None:
-    result = asyncio.run(run_triggers(args))
+    # Imports are not part of the measurement: the SDK and the trigger, as in a triggerer.
+    import bauplan  # noqa: F401
+
+    import bauplan_provider.airflow.triggers  # noqa: F401
+
+    Path(args.ready_file).write_text("ready")
+    job_ids: list[str] = json.loads(sys.stdin.read())
+    result = asyncio.run(run_triggers(job_ids, args))
     Path(args.result_file).write_text(json.dumps(result))
 
 
@@ -130,13 +148,48 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
+def child_env(emu: Any, tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        AIRFLOW_HOME=str(tmp / "airflow"),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW_CONN_BAUPLAN_DEFAULT=json.dumps(
+            {
+                "conn_type": "bauplan",
+                "password": emu.api_key,
+                "extra": {"api_endpoint": emu.endpoint},
+            }
+        ),
+    )
+    return env
+
+
+def start_child(mode: str, settings: Settings, files: dict[str, Path], env: dict[str, str]) -> Any:
+    command = [sys.executable, __file__, "--child", "--mode", mode]
+    command += ["--ready-file", str(files["ready"]), "--result-file", str(files["result"])]
+    command += ["--poll-interval", str(settings.poll_interval), "--cap", str(settings.cap)]
+    with files["stderr"].open("w") as stderr:
+        proc = subprocess.Popen(
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr
+        )
+    end = time.monotonic() + CHILD_START_TIMEOUT
+    while not files["ready"].exists():
+        if proc.poll() is not None or time.monotonic() > end:
+            proc.kill()
+            raise RuntimeError(f"the {mode} child did not start:\n{files['stderr'].read_text()}")
+        time.sleep(0.02)
+    return proc
+
+
 def run_one(n: int, mode: str, settings: Settings, tmp: Path) -> dict[str, Any]:
     from bauplan_provider.testing import BauplanEmulator, JobScript
 
     rng = random.Random(n)
     steady_after = backoff_seconds(settings.poll_interval, settings.cap) + settings.cap
     first_finish = steady_after + settings.windows_all_alive * settings.cap
+    files = {name: tmp / f"{name}-{n}-{mode}" for name in ("ready", "result", "stderr")}
     with BauplanEmulator() as emu:
+        proc = start_child(mode, settings, files, child_env(emu, tmp))
         jobs = [
             emu.create_job(
                 script=JobScript(duration=rng.uniform(first_finish, settings.spread)),
@@ -144,49 +197,15 @@ def run_one(n: int, mode: str, settings: Settings, tmp: Path) -> dict[str, Any]:
             )
             for _ in range(n)
         ]
-        jobs_file = tmp / f"jobs-{n}-{mode}.json"
-        jobs_file.write_text(json.dumps([job.id for job in jobs]))
-        result_file = tmp / f"result-{n}-{mode}.json"
-        env = dict(os.environ)
-        env.update(
-            AIRFLOW_HOME=str(tmp / "airflow"),
-            AIRFLOW__CORE__LOAD_EXAMPLES="False",
-            AIRFLOW_CONN_BAUPLAN_DEFAULT=json.dumps(
-                {
-                    "conn_type": "bauplan",
-                    "password": emu.api_key,
-                    "extra": {"api_endpoint": emu.endpoint},
-                }
-            ),
-        )
-        started = time.time()
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                "--mode",
-                mode,
-                "--jobs-file",
-                str(jobs_file),
-                "--result-file",
-                str(result_file),
-                "--poll-interval",
-                str(settings.poll_interval),
-                "--cap",
-                str(settings.cap),
-            ],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        result: dict[str, Any] = json.loads(result_file.read_text())
+        proc.communicate(json.dumps([job.id for job in jobs]).encode())
+        if proc.returncode != 0:
+            raise RuntimeError(f"the {mode} child failed:\n{files['stderr'].read_text()}")
+        result: dict[str, Any] = json.loads(files["result"].read_text())
         calls = [entry.time for entry in emu.calls("GetJobs")]
-    # Steady-state windows in which every job is still running.
+    # Steady-state windows in which every wait is capped and every job is still running.
     windows = []
     for k in range(settings.windows_all_alive):
-        lo = started + steady_after + k * settings.cap
+        lo = result["started"] + steady_after + k * settings.cap
         windows.append(sum(1 for t in calls if lo <= t < lo + settings.cap))
     result["calls_per_window"] = windows
     result["total_calls"] = len(calls)
@@ -212,41 +231,55 @@ def report(n: int, by_mode: dict[str, dict[str, Any]], cap: float) -> None:
     row("GetJobs calls, whole run", [per["total_calls"], bat["total_calls"]], "{:.0f}")
     row("event loop worst lag (ms)", [per["worst_lag_ms"], bat["worst_lag_ms"]])
     row("CPU seconds", [per["cpu_seconds"], bat["cpu_seconds"]], "{:.2f}")
+    row("RSS before triggers (MB)", [per["rss_before_mb"], bat["rss_before_mb"]])
     row("peak RSS (MB)", [per["peak_rss_mb"], bat["peak_rss_mb"]])
+    row(
+        "peak RSS growth (MB)",
+        [per["peak_rss_mb"] - per["rss_before_mb"], bat["peak_rss_mb"] - bat["rss_before_mb"]],
+    )
     for q in (0.5, 0.99):
         row(
             f"detection latency p{int(q * 100)} (s)",
             [percentile(per["latencies"], q), percentile(bat["latencies"], q)],
             "{:.2f}",
         )
+    row("wall seconds", [per["wall_seconds"], bat["wall_seconds"]])
     floor = math.ceil(n / 500)
     print(
         f"  floor ⌈N/500⌉ = {floor}; batched max {max(bat['calls_per_window'])} "
-        f"(target ≤ {floor + 1}); events: per-trigger {per['statuses']}, "
-        f"batched {bat['statuses']}"
+        f"(target ≤ {floor + 1}); per-interval windows: per-trigger "
+        f"{per['calls_per_window']}, batched {bat['calls_per_window']}"
     )
+    print(f"  events: per-trigger {per['statuses']}, batched {bat['statuses']}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="N = 50, 200; cap 2 s")
+    parser.add_argument("--smoke", action="store_true", help="N = 20; cap 1 s (CI smoke)")
+    parser.add_argument("--full", action="store_true", help="adds N = 2000")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=MODES)
-    parser.add_argument("--jobs-file")
-    parser.add_argument("--result-file")
+    parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument("--ready-file", help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", help=argparse.SUPPRESS)
     parser.add_argument("--poll-interval", type=float, default=2.0)
-    parser.add_argument("--cap", type=float, default=10.0)
+    parser.add_argument("--cap", type=float, default=10.0, help="max_poll_interval (s)")
     args = parser.parse_args()
     if args.child:
         child_main(args)
         return
-    if args.quick:
+    if args.smoke:
+        settings = Settings([20], 0.2, 1.0, 1, 5.0)
+    elif args.quick:
         settings = Settings([50, 200], 0.5, 2.0, 2, 14.0)
     else:
         sizes = [100, 1000] + ([2000] if args.full else [])
         settings = Settings(sizes, args.poll_interval, args.cap, 2, 120.0)
-    print(f"triggerer scale: python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(
+        f"triggerer scale: python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+        f"poll {settings.poll_interval:g} s backing off to {settings.cap:g} s, jobs ending "
+        f"at random up to {settings.spread:g} s"
+    )
     with tempfile.TemporaryDirectory(prefix="bauplan-bench-") as tmp:
         for n in settings.sizes:
             by_mode = {mode: run_one(n, mode, settings, Path(tmp)) for mode in MODES}
@@ -254,7 +287,7 @@ def main() -> None:
             sys.stdout.flush()
     print(
         "\n(p50/p99 over all jobs; 'interval' = one max_poll_interval window once every "
-        "wait has backed off to the cap)"
+        "wait has backed off to the cap, while every job still runs)"
     )
 
 

@@ -5,8 +5,9 @@ check, then either deferral or the whole wait) and, for a deferred task, again w
 ``execute_complete()`` runs (resume, log pull, outcome). The trigger's wait in between runs
 in the triggerer and holds no worker slot; here it is the real ``BauplanJobTrigger.run()``.
 
-    python benchmarks/worker_slot.py           # jobs of 10 s and 60 s
+    python benchmarks/worker_slot.py           # jobs of 10 s and 60 s (poll 2 s -> 10 s)
     python benchmarks/worker_slot.py --quick   # jobs of 2 s and 5 s
+    python benchmarks/worker_slot.py --smoke   # jobs of 1 s and 2 s, poll 0.5 s (CI smoke)
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class BenchTaskInstance:
         self.xcom[key] = value
 
 
+POLL = {"poll_interval": 2.0, "max_poll_interval": 10.0}
+
+
 def operator(deferrable: bool) -> Any:
     from bauplan_provider.airflow import BauplanRunOperator
 
@@ -43,8 +47,8 @@ def operator(deferrable: bool) -> Any:
         project_dir=str(PROJECT),
         parameters={"run_date": "2026-12-01"},
         deferrable=deferrable,
-        poll_interval=2.0,
-        max_poll_interval=10.0,
+        poll_interval=POLL["poll_interval"],
+        max_poll_interval=POLL["max_poll_interval"],
     )
 
 
@@ -92,9 +96,12 @@ def quiet_task_logs() -> TextIO:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="jobs of 2 s and 5 s")
+    parser.add_argument("--smoke", action="store_true", help="jobs of 1 s and 2 s (CI smoke)")
     args = parser.parse_args()
-    lengths = [2.0, 5.0] if args.quick else [10.0, 60.0]
+    lengths = [1.0, 2.0] if args.smoke else [2.0, 5.0] if args.quick else [10.0, 60.0]
+    if args.smoke:
+        POLL.update(poll_interval=0.5, max_poll_interval=1.0)
 
     from bauplan_provider.testing import BauplanEmulator, JobScript
 
@@ -113,7 +120,8 @@ def main() -> None:
         out = quiet_task_logs()
         print(
             f"worker-slot time per job: python {sys.version.split()[0]}, "
-            f"{os.cpu_count()} cores, emulator on loopback",
+            f"{os.cpu_count()} cores, emulator on loopback, poll "
+            f"{POLL['poll_interval']:g} s backing off to {POLL['max_poll_interval']:g} s",
             file=out,
         )
         header = f"  {'job length':>10s} {'deferrable':>12s} {'in-worker':>12s} {'ratio':>8s}"
