@@ -65,3 +65,29 @@ def test_flow_run_cancelled_through_the_api(
     assert final.state.is_cancelled(), final.state
     logs = flow_run_logs(flow_run_id)
     assert any(f"Cancelled Bauplan job {job_id}" in line for line in logs), logs
+
+
+@flow(timeout_seconds=2)
+def timed_direct_flow(project_dir: str) -> Any:
+    return bauplan_run(project_dir, **FAST)
+
+
+@flow(timeout_seconds=2)
+def timed_submit_flow(project_dir: str) -> Any:
+    return bauplan_run.submit(project_dir, **FAST).result()
+
+
+@pytest.mark.parametrize("which", ["direct", "submit"])
+def test_flow_timeout_cancels_the_job(
+    which: str, bauplan_emulator: BauplanEmulator, bauplan_project_dir: Path
+) -> None:
+    """A flow's timeout_seconds reaches a wait on the main thread as an exception, and a wait
+    in a task-runner thread through its watch of the flow run's state: both cancel the job."""
+    bauplan_emulator.script(JobScript(final_state="NEVER"))
+    target = timed_direct_flow if which == "direct" else timed_submit_flow
+    state = target(str(bauplan_project_dir), return_state=True)
+    assert state.is_failed() and state.name == "TimedOut", state
+    wait_until(lambda: bauplan_emulator.count("CancelJob"), 15, "CancelJob")
+    job_id = bauplan_emulator.jobs()[0].id
+    assert [c.job_id for c in bauplan_emulator.calls("CancelJob")] == [job_id]
+    assert bauplan_emulator.wait_for_job(job_id, timeout=10).status == "ABORT"
