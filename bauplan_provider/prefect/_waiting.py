@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -103,37 +102,56 @@ def _runner_owns_this_process() -> bool:
     )
 
 
-def _should_finish_cancellation(watch: _FlowRunWatch) -> bool:
-    return (
-        watch.state is not None
-        and watch.state.type is StateType.CANCELLING
-        and not _runner_owns_this_process()
-    )
+class _Stop:
+    """What to do once the flow run's state ended a wait (the job is already cancelled).
 
-
-def _finished_note(watch: _FlowRunWatch) -> str:
-    return (
-        f"Marked flow run {watch.flow_run_id} Cancelled: no runner or worker owns this process "
-        "to finish the cancellation."
-    )
-
-
-def _aborting_state(state: State[Any]) -> State[Any]:
-    """The task's Cancelled state, carrying ``Abort`` for code that reads its result.
-
-    ``future.result()`` on a Cancelled task raises the state's exception. Prefect's flow
-    engine turns an ordinary exception into a Failed state (overwriting the Cancelled we just
-    set), but lets ``Abort`` — "the API says this run must exit" — through untouched.
+    ``state`` is the task's Cancelled state. When the flow run is being cancelled and no
+    runner owns this process, nobody else will finish that cancellation: ``finish_flow_run``
+    says so, the caller sets ``state`` on the flow run and reports back with :meth:`done`.
     """
-    return Cancelled(message=state.message, data=Abort(state.message or "Flow run cancelled."))
+
+    def __init__(self, watch: _FlowRunWatch, cancel_note: str) -> None:
+        self.watch = watch
+        self.state: State[Any] = Cancelled(
+            message=f"Stopped waiting because the {watch.describe()}. {cancel_note}"
+        )
+        self.finish_flow_run = (
+            watch.state is not None
+            and watch.state.type is StateType.CANCELLING
+            and not _runner_owns_this_process()
+        )
+
+    def done(self, error: Exception | None) -> State[Any]:
+        """The task's final state, once the flow run was (or could not be) marked Cancelled."""
+        run = self.watch.flow_run_id
+        if error is not None:
+            self.watch.log.warning("Could not mark flow run %s Cancelled: %s", run, error)
+            return self.state
+        self.watch.log.warning(
+            "Marked flow run %s Cancelled: no runner or worker owns this process to finish "
+            "the cancellation.",
+            run,
+        )
+        # future.result() on a Cancelled task raises the state's exception. Prefect's flow
+        # engine turns an ordinary exception into Failed (overwriting the Cancelled just
+        # set), but lets Abort ("the API says this run must exit") through untouched.
+        message = self.state.message or "Flow run cancelled."
+        return Cancelled(message=self.state.message, data=Abort(message))
 
 
-def _status_logger(log: Log) -> Callable[[Job], None]:
-    return lambda job: log.info(describe_job(job))
+def _wait_options(policy: WaitPolicy, deadline: float | None, log: Log) -> dict[str, Any]:
+    """What every Prefect wait passes to core: the policy, status lines, cancel at deadline."""
+    return {
+        "policy": policy,
+        "deadline": deadline,
+        "on_status_change": lambda job: log.info(describe_job(job)),
+        "cancel_on_deadline": True,
+        "log": log,
+    }
 
 
-def _cancelled_state(watch: _FlowRunWatch, note: str) -> State[Any]:
-    return Cancelled(message=f"Stopped waiting because the {watch.describe()}. {note}")
+def _stopping_note(job_id: str, exc: BaseException) -> str:
+    return f"Stopped waiting for Bauplan job {job_id} ({type(exc).__name__}): cancelling it."
 
 
 def wait_for_job_in_prefect(
@@ -150,17 +168,11 @@ def wait_for_job_in_prefect(
     ended) while waiting. At ``deadline`` the job is cancelled and
     :class:`~bauplan_provider.core.BauplanDeadlineError` raised (Prefect reports TimedOut).
     """
+    options = _wait_options(policy, deadline, log)
     flow_run_id = current_flow_run_id()
     try:
         if flow_run_id is None:
-            return client.wait_for_job(
-                job_id,
-                policy=policy,
-                deadline=deadline,
-                on_status_change=_status_logger(log),
-                cancel_on_deadline=True,
-                log=log,
-            )
+            return client.wait_for_job(job_id, **options)
         watch = _FlowRunWatch(flow_run_id, log)
         with get_client(sync_client=True) as prefect_client:
 
@@ -173,33 +185,25 @@ def wait_for_job_in_prefect(
             try:
                 return client.wait_for_job(
                     job_id,
-                    policy=policy,
-                    deadline=deadline,
-                    on_status_change=_status_logger(log),
-                    cancel_on_deadline=True,
-                    log=log,
                     should_stop=should_stop,
                     stop_check_interval=FLOW_RUN_CHECK_INTERVAL,
+                    **options,
                 )
             except BauplanWaitStoppedError:
                 log.warning("The %s: cancelling Bauplan job %s.", watch.describe(), job_id)
                 outcome = client.stop_job(job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log)
-                state = _cancelled_state(watch, outcome.message)
-                if _should_finish_cancellation(watch):
-                    try:
-                        prefect_client.set_flow_run_state(flow_run_id, state.model_copy())
-                        log.warning(_finished_note(watch))
-                    except Exception as exc:
-                        log.warning("Could not mark flow run %s Cancelled: %s", flow_run_id, exc)
-                    else:
-                        state = _aborting_state(state)
-                return state
+                stop = _Stop(watch, outcome.message)
+                if not stop.finish_flow_run:
+                    return stop.state
+                try:
+                    prefect_client.set_flow_run_state(flow_run_id, stop.state.model_copy())
+                except Exception as exc:
+                    return stop.done(exc)
+                return stop.done(None)
     except BauplanDeadlineError:
         raise  # core already cancelled the job and said so
     except BaseException as exc:
-        log.warning(
-            "Stopped waiting for Bauplan job %s (%s): cancelling it.", job_id, type(exc).__name__
-        )
+        log.warning(_stopping_note(job_id, exc))
         client.stop_job(job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log)
         raise
 
@@ -213,17 +217,11 @@ async def await_job_in_prefect(
     log: Log,
 ) -> Job | State[Any]:
     """Async form of :func:`wait_for_job_in_prefect`; never blocks the event loop."""
+    options = _wait_options(policy, deadline, log)
     flow_run_id = current_flow_run_id()
     try:
         if flow_run_id is None:
-            return await client.wait_for_job_async(
-                job_id,
-                policy=policy,
-                deadline=deadline,
-                on_status_change=_status_logger(log),
-                cancel_on_deadline=True,
-                log=log,
-            )
+            return await client.wait_for_job_async(job_id, **options)
         watch = _FlowRunWatch(flow_run_id, log)
         async with get_client() as prefect_client:
 
@@ -236,35 +234,27 @@ async def await_job_in_prefect(
             try:
                 return await client.wait_for_job_async(
                     job_id,
-                    policy=policy,
-                    deadline=deadline,
-                    on_status_change=_status_logger(log),
-                    cancel_on_deadline=True,
-                    log=log,
                     should_stop=should_stop,
                     stop_check_interval=FLOW_RUN_CHECK_INTERVAL,
+                    **options,
                 )
             except BauplanWaitStoppedError:
                 log.warning("The %s: cancelling Bauplan job %s.", watch.describe(), job_id)
                 outcome = await client.stop_job_async(
                     job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log
                 )
-                state = _cancelled_state(watch, outcome.message)
-                if _should_finish_cancellation(watch):
-                    try:
-                        await prefect_client.set_flow_run_state(flow_run_id, state.model_copy())
-                        log.warning(_finished_note(watch))
-                    except Exception as exc:
-                        log.warning("Could not mark flow run %s Cancelled: %s", flow_run_id, exc)
-                    else:
-                        state = _aborting_state(state)
-                return state
+                stop = _Stop(watch, outcome.message)
+                if not stop.finish_flow_run:
+                    return stop.state
+                try:
+                    await prefect_client.set_flow_run_state(flow_run_id, stop.state.model_copy())
+                except Exception as exc:
+                    return stop.done(exc)
+                return stop.done(None)
     except BauplanDeadlineError:
         raise
     except BaseException as exc:
-        log.warning(
-            "Stopped waiting for Bauplan job %s (%s): cancelling it.", job_id, type(exc).__name__
-        )
+        log.warning(_stopping_note(job_id, exc))
         # Prefect's timeouts cancel through an anyio scope: shield the cleanup from it.
         with anyio.CancelScope(shield=True):
             await client.stop_job_async(job_id, confirm_timeout=CANCEL_CONFIRM_SECONDS, log=log)
