@@ -140,6 +140,7 @@ def test_pipeline_deployment_is_a_daily_cron_served_behind_a_main_guard(
 # ----- import then run --------------------------------------------------------------------
 
 
+@instant_jobs
 def test_import_then_run_flow_imports_then_runs_on_the_branch(
     bauplan_emulator: BauplanEmulator, block_only: str
 ) -> None:
