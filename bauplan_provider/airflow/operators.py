@@ -35,7 +35,7 @@ from ._logging import core_log
 from .events import JobEvent
 from .hooks import DEFAULT_CONN_ID, BauplanHook
 from .links import BauplanJobLink
-from .triggers import BauplanJobTrigger
+from .triggers import BauplanJobTrigger, resume_not_before
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -234,6 +234,7 @@ class BaseBauplanJobOperator(BaseOperator):
                     cancel_on_kill=self.cancel_on_kill,
                     transient_error_window=self.transient_error_window,
                     batched_polling=self.batched_polling,
+                    resume_not_before=resume_not_before(),
                 ),
                 method_name="execute_complete",
             )

@@ -105,4 +105,23 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "extra-links": ["bauplan_provider.airflow.links.BauplanJobLink"],
+        "config": {
+            "bauplan": {
+                "description": "Settings of the Bauplan provider.",
+                "options": {
+                    "resume_delay_seconds": {
+                        "description": (
+                            "Seconds after a deferral before the Bauplan trigger may resume "
+                            "the task. Airflow 3.3 can fail a task that resumes before the "
+                            "scheduler has registered its deferral (apache/airflow#71580); "
+                            "0 turns the hold off (e.g. for dag.test())."
+                        ),
+                        "version_added": "0.1.0",
+                        "type": "float",
+                        "example": "5",
+                        "default": "5",
+                    }
+                },
+            }
+        },
     }

@@ -23,7 +23,7 @@ from bauplan_provider.core import (
 from ._logging import core_log
 from .events import JobEvent
 from .hooks import DEFAULT_CONN_ID, BauplanHook
-from .triggers import BauplanJobTrigger
+from .triggers import BauplanJobTrigger, resume_not_before
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -108,6 +108,7 @@ class BauplanJobSensor(BaseSensorOperator):
                 cancel_on_timeout=False,
                 cancel_on_kill=False,
                 batched_polling=self.batched_polling,
+                resume_not_before=resume_not_before(),
             ),
             method_name="execute_complete",
         )

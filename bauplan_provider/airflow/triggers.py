@@ -6,6 +6,8 @@ database by every deferred task: it is public and must never move.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -31,6 +33,21 @@ CLASSPATH = "bauplan_provider.airflow.triggers.BauplanJobTrigger"
 #: Seconds ``on_kill`` waits for the job to read ABORT after asking Bauplan to cancel it
 #: (Airflow gives ``on_kill`` 30 s by default: ``[triggerer] on_kill_timeout``).
 ON_KILL_CONFIRM_SECONDS = 10.0
+#: Default seconds after the deferral before an event may fire (Airflow config
+#: ``[bauplan] resume_delay_seconds``). Airflow 3.3's scheduler fails a task that resumes
+#: before it has processed the executor's report of the deferring try ("finished with state
+#: success, but the task instance's state attribute is queued"; apache/airflow#67287, #71580):
+#: a job ending within moments of the deferral would fail the task, and a retry would run the
+#: pipeline again.
+RESUME_DELAY_SECONDS = 5.0
+
+
+def resume_not_before() -> float:
+    """The earliest moment (epoch seconds) a trigger deferred now may fire its event."""
+    from airflow.sdk import conf
+
+    delay = conf.getfloat("bauplan", "resume_delay_seconds", fallback=RESUME_DELAY_SECONDS)
+    return time.time() + max(0.0, delay)
 
 
 class BauplanJobTrigger(BaseTrigger):
@@ -49,6 +66,10 @@ class BauplanJobTrigger(BaseTrigger):
     restart or a move to another triggerer does not call it: the job keeps running and the
     next triggerer resumes polling.
 
+    ``resume_not_before`` (epoch seconds, set by the operators a few seconds after the
+    deferral) holds back an event that is ready sooner, because Airflow 3.3 can fail a task
+    that resumes too quickly (see :data:`RESUME_DELAY_SECONDS`).
+
     With ``batched_polling`` (the default) every trigger of the triggerer that uses the same
     credentials polls through one shared ``GetJobs`` call per instant (⌈N/500⌉ calls per
     interval for N jobs instead of N); ``False`` polls once per trigger, as other providers do.
@@ -65,6 +86,7 @@ class BauplanJobTrigger(BaseTrigger):
         cancel_on_kill: bool = True,
         transient_error_window: float = 600.0,
         batched_polling: bool = True,
+        resume_not_before: float | None = None,
     ) -> None:
         super().__init__()
         self.job_id = job_id
@@ -76,6 +98,7 @@ class BauplanJobTrigger(BaseTrigger):
         self.cancel_on_kill = bool(cancel_on_kill)
         self.transient_error_window = float(transient_error_window)
         self.batched_polling = bool(batched_polling)
+        self.resume_not_before = None if resume_not_before is None else float(resume_not_before)
         self._event_fired = False
         self._hook: BauplanHook | None = None
 
@@ -93,6 +116,7 @@ class BauplanJobTrigger(BaseTrigger):
                 "cancel_on_kill": self.cancel_on_kill,
                 "transient_error_window": self.transient_error_window,
                 "batched_polling": self.batched_polling,
+                "resume_not_before": self.resume_not_before,
             },
         )
 
@@ -123,8 +147,24 @@ class BauplanJobTrigger(BaseTrigger):
             "none" if self.deadline is None else f"{self.deadline:.0f} (epoch s)",
         )
         event = await self._wait()
+        await self._hold_until_resumable()
         self._event_fired = True
         yield TriggerEvent(event.to_payload())
+
+    async def _hold_until_resumable(self) -> None:
+        """Wait out ``resume_not_before`` (see :data:`RESUME_DELAY_SECONDS`); a no-op after a
+        triggerer restart, when that moment has long passed."""
+        if self.resume_not_before is None:
+            return
+        left = self.resume_not_before - time.time()
+        if left > 0:
+            self.log.info(
+                "Bauplan job %s ended right after the deferral: resuming the task in %.1f s, "
+                "once Airflow has registered the deferral.",
+                self.job_id,
+                left,
+            )
+            await asyncio.sleep(left)
 
     async def _wait(self) -> JobEvent:
         api_key: str | None = None

@@ -29,6 +29,8 @@ for _name, _value in {
     "AIRFLOW_HOME": str(_HOME),
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
     "AIRFLOW__CORE__DAGS_FOLDER": str(_HOME / "dags"),
+    # dag.test() has no scheduler to race with (see [bauplan] resume_delay_seconds).
+    "AIRFLOW__BAUPLAN__RESUME_DELAY_SECONDS": "0",
 }.items():
     os.environ.setdefault(_name, _value)
 Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).mkdir(parents=True, exist_ok=True)

@@ -361,10 +361,10 @@ def _polled_since(emulator: BauplanEmulator, job_id: str, since: float) -> bool:
 
 def test_deferred_run_succeeds_with_trigger_and_job_logs(deployment: Deployment) -> None:
     dep, emu = deployment, deployment.emulator
-    # Long enough to end after the worker process exits: when a trigger fires before the
-    # scheduler has processed the deferring workload's exit, Airflow 3.3 can mark the task
-    # failed ("executor reported success but the task instance's state is queued").
-    emu.script(JobScript(final_state="COMPLETE", duration=7.0), ref="plain")
+    # Short: the job ends before the scheduler has registered the deferral, which Airflow
+    # 3.3 answers by failing the resumed task unless the trigger holds its event back
+    # ([bauplan] resume_delay_seconds, 5 s by default, in force here).
+    emu.script(JobScript(final_state="COMPLETE", duration=2.0), ref="plain")
     with dep.explain():
         run_id = dep.trigger("plain")
         seen: set[str] = set()
@@ -376,6 +376,7 @@ def test_deferred_run_succeeds_with_trigger_and_job_logs(deployment: Deployment)
         assert f"Submitted Bauplan run: job {job_id}" in worker
         assert f"Waiting for Bauplan job {job_id}" in trigger
         assert f"Bauplan job {job_id} is COMPLETE" in trigger
+        assert f"Bauplan job {job_id} ended right after the deferral" in trigger
         assert "[stdout] INFO: Running model trips_clean." in worker
         assert "[stdout] INFO: Running model trips_daily." in worker
         # The relative project_dir resolved inside the DAG folder of this deployment.

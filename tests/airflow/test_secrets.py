@@ -70,4 +70,6 @@ def test_serialized_trigger_holds_no_secret(emulator: Any) -> None:
         "cancel_on_timeout",
         "cancel_on_kill",
         "transient_error_window",
+        "batched_polling",
+        "resume_not_before",
     }

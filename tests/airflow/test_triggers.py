@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import pytest
-from airflow_support import SECRET_KEY
+from airflow_support import SECRET_KEY, when
 
 from bauplan_provider.airflow import BauplanJobTrigger
 from bauplan_provider.airflow.events import JobEvent
@@ -41,6 +41,7 @@ def test_serialize_is_exact_and_round_trips() -> None:
         cancel_on_kill=True,
         transient_error_window=42,
         batched_polling=False,
+        resume_not_before=1_800_000_000.5,
     )
     classpath, kwargs = trigger.serialize()
     assert classpath == CLASSPATH
@@ -54,16 +55,19 @@ def test_serialize_is_exact_and_round_trips() -> None:
         "cancel_on_kill": True,
         "transient_error_window": 42.0,
         "batched_polling": False,
+        "resume_not_before": 1_800_000_000.5,
     }
     again = BauplanJobTrigger(**kwargs)
     assert again.serialize() == (classpath, kwargs)
 
 
 def test_rows_stored_by_an_earlier_release_still_deserialize() -> None:
-    """A trigger row written before ``batched_polling`` existed rebuilds with the default."""
+    """A trigger row written before ``batched_polling`` / ``resume_not_before`` existed
+    rebuilds with the defaults."""
     _, kwargs = BauplanJobTrigger(job_id="job-1").serialize()
-    del kwargs["batched_polling"]
-    assert BauplanJobTrigger(**kwargs).batched_polling is True
+    del kwargs["batched_polling"], kwargs["resume_not_before"]
+    again = BauplanJobTrigger(**kwargs)
+    assert (again.batched_polling, again.resume_not_before) == (True, None)
 
 
 def test_serialized_form_survives_airflow_serde_without_secrets(emulator: Any) -> None:
@@ -78,7 +82,12 @@ def test_serialized_form_survives_airflow_serde_without_secrets(emulator: Any) -
 
 
 def test_success_event_logs_status_changes(emulator: Any, capfd: Any) -> None:
-    job_id = _submit(emulator, JobScript(final_state="COMPLETE", duration=0.6))
+    job_id = _submit(emulator, JobScript(final_state="NEVER"))
+    # Completed only once a poll has seen it RUNNING, however slow the machine is.
+    when(
+        lambda: any(job_id in (e.fields.get("job_ids") or []) for e in emulator.calls("GetJobs")),
+        lambda: emulator.complete_job(job_id),
+    )
     payload = _run(BauplanJobTrigger(job_id=job_id, poll_interval=0.1, max_poll_interval=0.2))
     event = JobEvent.from_payload(payload, expected_job_id=job_id)
     assert event.status == "success"
@@ -228,3 +237,30 @@ def test_on_kill_after_the_event_fired_does_nothing(emulator: Any) -> None:
 
     asyncio.run(scenario())
     assert emulator.count("CancelJob") == 0
+
+
+def test_an_event_ready_right_after_the_deferral_waits_for_resume_not_before(
+    emulator: Any,
+) -> None:
+    """Airflow 3.3 fails a task that resumes before its deferral is registered: the event of
+    a job that ended at once is held until ``resume_not_before``, and only then fired."""
+    job_id = _submit(emulator, JobScript(final_state="COMPLETE", duration=0.1))
+    not_before = time.time() + 1.5
+    trigger = BauplanJobTrigger(job_id=job_id, poll_interval=0.1, resume_not_before=not_before)
+    payload = _run(trigger)
+    assert payload["status"] == "success"
+    assert time.time() >= not_before  # an ordering guarantee, not a speed figure
+    finished_at = emulator.job(job_id).finished_at
+    assert finished_at is not None and finished_at < not_before
+
+
+def test_operators_hold_for_the_configured_delay(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bauplan_provider.airflow.triggers import RESUME_DELAY_SECONDS, resume_not_before
+
+    monkeypatch.delenv("AIRFLOW__BAUPLAN__RESUME_DELAY_SECONDS", raising=False)
+    before = time.time()
+    assert resume_not_before() >= before + RESUME_DELAY_SECONDS
+    monkeypatch.setenv("AIRFLOW__BAUPLAN__RESUME_DELAY_SECONDS", "0")
+    assert resume_not_before() <= time.time()
