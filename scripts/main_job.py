@@ -109,7 +109,8 @@ def check_jobs(result: PartResult, emu: Any) -> PartResult:
     for job_id in result.job_ids:
         record = emu.job(job_id)
         ran = (record.finished_at or time.time()) - (record.started_at or record.created_at)
-        result.summary += f" (emulator: {record.status}, ran {ran:.1f} s)"
+        error = f": {record.error_message}" if record.error_message else ""
+        result.summary += f" (emulator: {record.status} after {ran:.1f} s{error})"
         result.ok = result.ok and record.status == "COMPLETE"
     return result
 

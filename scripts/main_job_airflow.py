@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,9 @@ LOGICAL_DATE = datetime(2026, 12, 2, tzinfo=timezone.utc)
 # A task-log line: "<time> [<level>] <message> [<logger>] <key=value ...>" (the logger and
 # the fields are left out when shown).
 _LOGGER_TAIL = re.compile(r"\s+\[[\w.]+\](\s+\w+=\S+)+\s*$")
+_TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\dT\S+ \[")
+# The last line of a traceback: "bauplan_provider.core._errors.BauplanJobFailedError: ...".
+_EXCEPTION = re.compile(r"^[\w.]*(Error|Exception|Timeout)\b[^:\s]*: ")
 # Airflow's own lines that tell the story of a deferred task.
 _AIRFLOW_MILESTONES = ("Pausing task as DEFERRED", "[DAG TEST] running trigger")
 
@@ -65,21 +68,40 @@ def migrate(home: Path) -> None:
         raise RuntimeError(f"airflow db migrate failed:\n{result.stdout}\n{result.stderr}")
 
 
-def task_log_line(line: str) -> str | None:
-    """The lines of the task log worth showing: the Bauplan operator's and trigger's."""
-    if "bauplan_provider" in line or any(m in line for m in _AIRFLOW_MILESTONES):
-        return "  | " + _LOGGER_TAIL.sub("", line)
-    return None
+class TaskLogFilter:
+    """Picks the task-log lines worth showing: the Bauplan operator's and trigger's lines,
+    the milestones of a deferral, and the errors a failed task raised."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.errors_shown = 0
+
+    def __call__(self, line: str) -> str | None:
+        if _EXCEPTION.match(line):
+            self.errors_shown += 1
+            return "  | " + redact(line, self.secret)
+        if not _TIMESTAMPED.match(line):
+            return None
+        if "bauplan_provider" in line or any(m in line for m in _AIRFLOW_MILESTONES):
+            return "  | " + redact(_LOGGER_TAIL.sub("", line), self.secret)
+        return None
 
 
 def load_dag() -> Any:
-    """The example DAG, parsed by a DagBag like the dag-processor would (no import errors)."""
+    """The example DAG, parsed by a DagBag like the dag-processor would (no import errors).
+
+    Its retries are kept but made immediate: ``dag.test()`` would otherwise sleep through
+    the 10-minute ``retry_delay`` before each retry of a failed job.
+    """
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
-    return bag.get_dag(DAG_ID)
+    dag = bag.get_dag(DAG_ID)
+    for task in dag.tasks:
+        task.retry_delay = timedelta(0)
+    return dag
 
 
 def task_outcome(dr: Any) -> tuple[str, str | None]:
@@ -105,12 +127,8 @@ def main(argv: list[str]) -> int:
     say(f"Airflow: fresh AIRFLOW_HOME, `airflow db migrate`, DAGs folder {DAGS_FOLDER}")
     migrate(home)
     say("Airflow: connection bauplan_default -> the emulator (AIRFLOW_CONN_BAUPLAN_DEFAULT)")
-
-    def show(line: str) -> str | None:
-        shown = task_log_line(line)
-        return None if shown is None else redact(shown, api_key)
-
-    capture = CapturedOutput(home / "dag_test.log", show=show)
+    shown = TaskLogFilter(api_key)
+    capture = CapturedOutput(home / "dag_test.log", show=shown)
     try:
         with capture:
             dag = load_dag()
@@ -128,7 +146,7 @@ def main(argv: list[str]) -> int:
         )
     except Exception as exc:  # reported as a result line, with the details below
         result = PartResult(ok=False, summary=f"{type(exc).__name__}: {exc}")
-    if not result.ok:
+    if not result.ok and not shown.errors_shown:
         say("Airflow: the run failed; the last lines of Airflow's output:")
         for line in capture.tail():
             say("  ! " + redact(line, api_key))

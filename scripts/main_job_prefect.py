@@ -52,11 +52,16 @@ def configure(home: Path) -> None:
 
 
 def load_flow_module() -> ModuleType:
-    """Import ``flows_examples/taxi_daily_flow.py`` by path (not as ``__main__``: no serving)."""
+    """Import ``flows_examples/taxi_daily_flow.py`` by path (not as ``__main__``: no serving).
+
+    The pipeline task's retries are kept but made immediate: a failed job would otherwise
+    wait out the 10-minute ``retry_delay_seconds`` before each retry.
+    """
     spec = importlib.util.spec_from_file_location("taxi_daily_flow", FLOW_FILE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    module.run_pipeline = module.run_pipeline.with_options(retry_delay_seconds=0)
     return module
 
 
@@ -106,14 +111,17 @@ def run_flow(
 
 
 def outcome(state: Any) -> PartResult:
-    """Summarise the flow run's final state (and its Bauplan job, when it completed)."""
+    """Summarise the flow run's final state and the Bauplan job it ran (in one line)."""
+    result = state.result(raise_on_failure=False)
+    job = getattr(result, "job", None)  # a BauplanJobResult, or a BauplanJobError
+    job_ids = [job.id] if job is not None else []
     if not state.is_completed():
-        return PartResult(ok=False, summary=f"flow run {state.name}: {state.message}")
-    result = state.result()
+        message = str(state.message or "").splitlines()[0] if state.message else ""
+        return PartResult(ok=False, summary=f"flow run {state.name}: {message}", job_ids=job_ids)
     return PartResult(
         ok=True,
         summary=f"flow run {state.name}, Bauplan job {result.job_id} {result.status.value}",
-        job_ids=[result.job_id],
+        job_ids=job_ids,
     )
 
 
@@ -136,9 +144,12 @@ def main(argv: list[str]) -> int:
         result = PartResult(ok=False, summary=f"{type(exc).__name__}: {exc}")
     if log:
         say("Prefect: the flow run's log, read back from the Prefect API:")
-    for line in log:
-        say("  | " + redact(line, api_key))
-    if not result.ok:
+    for entry in log:
+        first, *more = redact(entry, api_key).splitlines() or [""]
+        say("  | " + first)
+        for line in more:  # a traceback, say: indented under its log line
+            say("  |     " + line)
+    if not result.ok and not log:
         say("Prefect: the run failed; the last lines of Prefect's output:")
         for line in capture.tail():
             say("  ! " + redact(line, api_key))
