@@ -50,7 +50,7 @@ with DAG(
         # Airflow's sensor settings: how often to ask Bauplan, and for how long. At the
         # timeout the sensor fails; the job is left running (it is not the sensor's).
         poke_interval=30,
-        timeout=timedelta(hours=6).total_seconds(),
+        timeout=timedelta(hours=6),
     )
 
     @task
