@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = ["BatchedJobPoller", "poller_for"]
 
 DEFAULT_COALESCE_SECONDS = 0.05
+#: Waiters woken per event-loop iteration when a shared call returns.
+WAKE_CHUNK = 50
 
 Batch = dict[str, list["asyncio.Future[Job]"]]
 
@@ -45,11 +47,6 @@ class BatchedJobPoller:
         self._pending: Batch = {}
         self._flusher: asyncio.Task[None] | None = None
         self.calls = 0
-
-    @property
-    def pending_job_ids(self) -> list[str]:
-        """Ids waiting for the next shared call (a cancelled waiter's id is not among them)."""
-        return [job_id for job_id, futures in self._pending.items() if _waiting(futures)]
 
     async def fetch(self, job_id: str) -> Job:
         """The job's current record, fetched together with every other pending job."""
@@ -82,33 +79,45 @@ class BatchedJobPoller:
             return
         self.calls += 1
         try:
-            jobs = await self._client.get_jobs_async(list(waiting))
-        except BauplanProviderError as exc:
-            _fail_all(waiting, exc)
-            return
-        except Exception as exc:
-            # A bug or an unexpected SDK error must not end the shared poller: every waiter
-            # sees a transient error and polls again (its error window still applies).
-            _fail_all(waiting, BauplanTransientError(f"The shared job poll failed: {exc!r}"))
-            return
-        except BaseException:
+            try:
+                jobs = await self._client.get_jobs_async(list(waiting))
+            except BauplanProviderError as exc:
+                _fail_all(waiting, exc)
+                return
+            except Exception as exc:
+                # A bug or an unexpected SDK error must not end the shared poller: every
+                # waiter sees a transient error and polls again (its error window applies).
+                _fail_all(waiting, BauplanTransientError(f"The shared job poll failed: {exc!r}"))
+                return
+            await _deliver(waiting, jobs)
+        finally:
+            # Cancelled mid-way: nobody is left hanging, they retry like after an outage.
             _fail_all(waiting, BauplanTransientError("The shared job poll was interrupted."))
-            raise
-        for job_id, futures in waiting.items():
-            job = jobs.get(job_id)
-            for future in futures:
-                if future.done():
-                    continue
-                if job is None:
-                    future.set_exception(
-                        BauplanJobNotFoundError(
-                            f"Bauplan job not found for job {job_id} during get_jobs.",
-                            code="NOT_FOUND",
-                            operation="get_jobs",
-                        )
+
+
+async def _deliver(waiting: Batch, jobs: dict[str, Job]) -> None:
+    """Hand each waiter its record, yielding to the loop between chunks of waiters.
+
+    Every woken waiter runs in the loop iteration after its result is set; a thousand at
+    once would stall the loop (timers, other triggers) for as long as they all take.
+    """
+    for index, (job_id, futures) in enumerate(waiting.items()):
+        if index and index % WAKE_CHUNK == 0:
+            await asyncio.sleep(0)
+        job = jobs.get(job_id)
+        for future in futures:
+            if future.done():
+                continue
+            if job is None:
+                future.set_exception(
+                    BauplanJobNotFoundError(
+                        f"Bauplan job not found for job {job_id} during get_jobs.",
+                        code="NOT_FOUND",
+                        operation="get_jobs",
                     )
-                else:
-                    future.set_result(job)
+                )
+            else:
+                future.set_result(job)
 
 
 def _waiting(futures: list[asyncio.Future[Job]]) -> list[asyncio.Future[Job]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bauplan_provider.core import BauplanClient, Job, JobStatus, JobWatch, WaitPolicy
+from bauplan_provider.core._batching import WAKE_CHUNK, poller_for
 from bauplan_provider.testing import BauplanEmulator, JobScript, JournalEntry
 
 CAPPED = WaitPolicy(poll_interval=0.3, max_poll_interval=0.3)
@@ -214,3 +215,33 @@ def test_a_finished_event_loop_is_not_kept_alive_by_its_poller(
     del loop
     gc.collect()
     assert collected() is None
+
+
+def test_waiters_are_woken_in_chunks_so_the_loop_keeps_turning(emu: BauplanEmulator) -> None:
+    """One shared call's answer does not wake 200 waiters in one loop iteration."""
+    job_ids = [emu.create_job().id for _ in range(200)]
+    for job_id in job_ids:
+        emu.complete_job(job_id)
+    client = client_for(emu)
+
+    async def main() -> list[str]:
+        order: list[str] = []
+        poller = poller_for(client)
+
+        async def wait(job_id: str) -> None:
+            await poller.fetch(job_id)
+            order.append("waiter")
+
+        async def other_work() -> None:
+            while order.count("waiter") < len(job_ids):
+                order.append("other")
+                await asyncio.sleep(0)
+
+        await asyncio.gather(other_work(), *(wait(j) for j in job_ids))
+        return order
+
+    order = asyncio.run(main())
+    first, last = order.index("waiter"), len(order) - order[::-1].index("waiter")
+    turns_between = order[first:last].count("other")
+    assert turns_between >= len(job_ids) // WAKE_CHUNK - 1
+    assert emu.count("GetJobs") == 1
