@@ -53,6 +53,9 @@ def configure(home: Path, endpoint: str, api_key: str) -> None:
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            # dag.test() runs no scheduler that a quick resume could race with: the trigger
+            # need not hold back an event that is ready right after the deferral.
+            "AIRFLOW__BAUPLAN__RESUME_DELAY_SECONDS": "0",
             "AIRFLOW_CONN_BAUPLAN_DEFAULT": json.dumps(connection),
         }
     )

@@ -21,6 +21,9 @@ for _name, _value in {
     "AIRFLOW_HOME": str(_HOME),
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
     "AIRFLOW__CORE__DAGS_FOLDER": str(_HOME / "dags"),
+    # dag.test() has no scheduler for a quick resume to race with, so the trigger need not
+    # hold back an early event (see [bauplan] resume_delay_seconds in the README).
+    "AIRFLOW__BAUPLAN__RESUME_DELAY_SECONDS": "0",
 }.items():
     os.environ.setdefault(_name, _value)
 Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]).mkdir(parents=True, exist_ok=True)
