@@ -127,12 +127,12 @@ def main(argv: list[str]) -> int:
     home = Path(argv[0])
     endpoint, api_key = emulator_settings()
     configure(home, endpoint, api_key)
-    say(f"Airflow: fresh AIRFLOW_HOME, `airflow db migrate`, DAGs folder {DAGS_FOLDER}")
-    migrate(home)
-    say("Airflow: connection bauplan_default -> the emulator (AIRFLOW_CONN_BAUPLAN_DEFAULT)")
     shown = TaskLogFilter(api_key)
     capture = CapturedOutput(home / "dag_test.log", show=shown)
     try:
+        say(f"Airflow: fresh AIRFLOW_HOME, `airflow db migrate`, DAGs folder {DAGS_FOLDER}")
+        migrate(home)
+        say("Airflow: connection bauplan_default -> the emulator (AIRFLOW_CONN_BAUPLAN_DEFAULT)")
         with capture:
             dag = load_dag()
             capture.say(

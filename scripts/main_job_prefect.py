@@ -116,7 +116,7 @@ def outcome(state: Any) -> PartResult:
     job = getattr(result, "job", None)  # a BauplanJobResult, or a BauplanJobError
     job_ids = [job.id] if job is not None else []
     if not state.is_completed():
-        message = str(state.message or "").splitlines()[0] if state.message else ""
+        message = next(iter(str(state.message or "").splitlines()), "")
         return PartResult(ok=False, summary=f"flow run {state.name}: {message}", job_ids=job_ids)
     return PartResult(
         ok=True,
