@@ -30,9 +30,17 @@ from .artifacts import publish_job_summary, publish_job_summary_async
 from .credentials import BauplanCredentials
 from .results import BauplanJobResult
 
-__all__ = ["FollowSettings", "client_for", "follow_job", "follow_job_async", "run_logger"]
+__all__ = [
+    "DEFAULT_TRANSIENT_ERROR_WINDOW",
+    "FollowSettings",
+    "client_for",
+    "follow_job",
+    "follow_job_async",
+    "run_logger",
+]
 
 Log = logging.Logger | logging.LoggerAdapter[logging.Logger]
+DEFAULT_TRANSIENT_ERROR_WINDOW = WaitPolicy().transient_error_window
 
 
 def run_logger() -> Log:
@@ -77,6 +85,7 @@ class FollowSettings:
         timeout: float | timedelta | None = None,
         fetch_logs: bool = True,
         max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+        transient_error_window: float = DEFAULT_TRANSIENT_ERROR_WINDOW,
     ) -> FollowSettings:
         """Check the settings (BauplanConfigError naming the field); the timeout starts now."""
         if isinstance(max_log_lines, bool) or not isinstance(max_log_lines, int):
@@ -89,7 +98,11 @@ class FollowSettings:
                 f"max_log_lines must be >= 0, got {max_log_lines!r}.", field="max_log_lines"
             )
         return cls(
-            policy=WaitPolicy(poll_interval=poll_interval, max_poll_interval=max_poll_interval),
+            policy=WaitPolicy(
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                transient_error_window=transient_error_window,
+            ),
             deadline=deadline_from_timeout(timeout),
             fetch_logs=bool(fetch_logs),
             max_log_lines=max_log_lines,

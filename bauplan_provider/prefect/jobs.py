@@ -26,6 +26,7 @@ from bauplan_provider.core import (
 )
 
 from ._execution import (
+    DEFAULT_TRANSIENT_ERROR_WINDOW,
     FollowSettings,
     client_for,
     finish_job,
@@ -131,6 +132,14 @@ class _BauplanJobBlock(JobBlock[BauplanJobResult]):
     max_log_lines: int = Field(
         default=DEFAULT_MAX_LOG_LINES, ge=0, description="Keep at most this many log lines."
     )
+    transient_error_window: float = Field(
+        default=DEFAULT_TRANSIENT_ERROR_WINDOW,
+        ge=0,
+        description="Seconds a run of transient API errors is retried while waiting.",
+    )
+    client_timeout: float | None = Field(
+        default=None, gt=0, description="Timeout of the submission call, in seconds."
+    )
 
     def _settings(self) -> FollowSettings:
         return FollowSettings.build(
@@ -139,6 +148,7 @@ class _BauplanJobBlock(JobBlock[BauplanJobResult]):
             timeout=self.timeout_seconds,
             fetch_logs=self.fetch_logs,
             max_log_lines=self.max_log_lines,
+            transient_error_window=self.transient_error_window,
         )
 
     def _submit(self, client: BauplanClient) -> str:
@@ -226,6 +236,7 @@ result = run.fetch_result()
             preview=self.preview,
             args=self.args,
             priority=self.priority,
+            client_timeout=self.client_timeout,
         )
 
 
@@ -291,4 +302,5 @@ result = run.fetch_result()
             preview=self.preview,
             args=self.args,
             priority=self.priority,
+            client_timeout=self.client_timeout,
         )

@@ -41,7 +41,14 @@ from bauplan_provider.core import (
     LogLine,
 )
 
-from ._execution import FollowSettings, client_for, follow_job, follow_job_async, run_logger
+from ._execution import (
+    DEFAULT_TRANSIENT_ERROR_WINDOW,
+    FollowSettings,
+    client_for,
+    follow_job,
+    follow_job_async,
+    run_logger,
+)
 from .credentials import BauplanCredentials
 from .results import BauplanJobResult
 
@@ -97,6 +104,7 @@ def _settings(
     timeout: float | timedelta | None,
     fetch_logs: bool,
     max_log_lines: int,
+    transient_error_window: float,
 ) -> FollowSettings:
     return FollowSettings.build(
         poll_interval=poll_interval,
@@ -104,6 +112,7 @@ def _settings(
         timeout=timeout,
         fetch_logs=fetch_logs,
         max_log_lines=max_log_lines,
+        transient_error_window=transient_error_window,
     )
 
 
@@ -124,12 +133,14 @@ def bauplan_run(
     preview: str | None = None,
     args: Mapping[str, Any] | None = None,
     priority: int | None = None,
+    client_timeout: float | None = None,
     credentials: BauplanCredentials | None = None,
     poll_interval: float = 2.0,
     max_poll_interval: float = 30.0,
     timeout: float | timedelta | None = None,
     fetch_logs: bool = True,
     max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+    transient_error_window: float = DEFAULT_TRANSIENT_ERROR_WINDOW,
 ) -> BauplanJobResult:
     """Run a Bauplan pipeline: submit it detached, wait for it, copy its logs into this run.
 
@@ -147,6 +158,7 @@ def bauplan_run(
         preview: Preview mode (``"on"``, ``"off"``, ``"head"``, ``"tail"``).
         args: Extra Bauplan arguments.
         priority: Job priority from 1 to 10.
+        client_timeout: Timeout of the submission call, in seconds.
         credentials: A ``BauplanCredentials`` block; ``None`` uses the SDK's default
             credentials (``BAUPLAN_API_KEY``, profile, ``~/.bauplan/config.yaml``).
         poll_interval: First poll interval in seconds; it backs off up to ``max_poll_interval``.
@@ -155,6 +167,8 @@ def bauplan_run(
             and the task fails TimedOut.
         fetch_logs: Copy the job's Bauplan logs into the Prefect run log when it ends.
         max_log_lines: Keep at most this many (the last) log lines.
+        transient_error_window: How long, in seconds, a run of transient API errors is
+            retried while waiting (10 minutes by default) before the task fails.
 
     Returns:
         A :class:`BauplanJobResult` holding the final job record.
@@ -167,7 +181,9 @@ def bauplan_run(
     """
     _warn_if_blocking_a_loop("bauplan_run")
     log = run_logger()
-    settings = _settings(poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines)
+    settings = _settings(
+        poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines, transient_error_window
+    )
     client = client_for(credentials)
     job_id = client.submit_run(
         project_dir,
@@ -181,6 +197,7 @@ def bauplan_run(
         preview=preview,
         args=args,
         priority=priority,
+        client_timeout=client_timeout,
     )
     log.info("Submitted Bauplan run %s for project %s.", job_id, project_dir)
     # A Cancelled state (the flow run was cancelled) becomes this task run's final state.
@@ -201,12 +218,14 @@ async def abauplan_run(
     preview: str | None = None,
     args: Mapping[str, Any] | None = None,
     priority: int | None = None,
+    client_timeout: float | None = None,
     credentials: BauplanCredentials | None = None,
     poll_interval: float = 2.0,
     max_poll_interval: float = 30.0,
     timeout: float | timedelta | None = None,
     fetch_logs: bool = True,
     max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+    transient_error_window: float = DEFAULT_TRANSIENT_ERROR_WINDOW,
 ) -> BauplanJobResult:
     """Async twin of :func:`bauplan_run` for async flows: ``await abauplan_run(...)``.
 
@@ -214,7 +233,9 @@ async def abauplan_run(
     is never blocked.
     """
     log = run_logger()
-    settings = _settings(poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines)
+    settings = _settings(
+        poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines, transient_error_window
+    )
     client = client_for(credentials)
     job_id = await asyncio.to_thread(
         client.submit_run,
@@ -229,6 +250,7 @@ async def abauplan_run(
         preview=preview,
         args=args,
         priority=priority,
+        client_timeout=client_timeout,
     )
     log.info("Submitted Bauplan run %s for project %s.", job_id, project_dir)
     return cast(BauplanJobResult, await follow_job_async(client, job_id, settings, log))
@@ -250,12 +272,14 @@ def bauplan_import(
     preview: str | None = None,
     args: Mapping[str, Any] | None = None,
     priority: int | None = None,
+    client_timeout: float | None = None,
     credentials: BauplanCredentials | None = None,
     poll_interval: float = 2.0,
     max_poll_interval: float = 30.0,
     timeout: float | timedelta | None = None,
     fetch_logs: bool = True,
     max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+    transient_error_window: float = DEFAULT_TRANSIENT_ERROR_WINDOW,
 ) -> BauplanJobResult:
     """Import data into a Bauplan table: submit detached, wait, copy the logs into this run.
 
@@ -270,15 +294,17 @@ def bauplan_import(
         preview: Preview mode.
         args: Extra Bauplan arguments.
         priority: Job priority from 1 to 10.
-        credentials, poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines:
-            as for :func:`bauplan_run`.
+        client_timeout, credentials, poll_interval, max_poll_interval, timeout, fetch_logs,
+            max_log_lines, transient_error_window: as for :func:`bauplan_run`.
 
     Returns:
         A :class:`BauplanJobResult` holding the final job record.
     """
     _warn_if_blocking_a_loop("bauplan_import")
     log = run_logger()
-    settings = _settings(poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines)
+    settings = _settings(
+        poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines, transient_error_window
+    )
     client = client_for(credentials)
     job_id = client.submit_import(
         table,
@@ -291,6 +317,7 @@ def bauplan_import(
         preview=preview,
         args=args,
         priority=priority,
+        client_timeout=client_timeout,
     )
     log.info("Submitted Bauplan import %s into table %s.", job_id, table)
     return cast(BauplanJobResult, follow_job(client, job_id, settings, log))
@@ -309,16 +336,20 @@ async def abauplan_import(
     preview: str | None = None,
     args: Mapping[str, Any] | None = None,
     priority: int | None = None,
+    client_timeout: float | None = None,
     credentials: BauplanCredentials | None = None,
     poll_interval: float = 2.0,
     max_poll_interval: float = 30.0,
     timeout: float | timedelta | None = None,
     fetch_logs: bool = True,
     max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+    transient_error_window: float = DEFAULT_TRANSIENT_ERROR_WINDOW,
 ) -> BauplanJobResult:
     """Async twin of :func:`bauplan_import` for async flows: ``await abauplan_import(...)``."""
     log = run_logger()
-    settings = _settings(poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines)
+    settings = _settings(
+        poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines, transient_error_window
+    )
     client = client_for(credentials)
     job_id = await asyncio.to_thread(
         client.submit_import,
@@ -332,6 +363,7 @@ async def abauplan_import(
         preview=preview,
         args=args,
         priority=priority,
+        client_timeout=client_timeout,
     )
     log.info("Submitted Bauplan import %s into table %s.", job_id, table)
     return cast(BauplanJobResult, await follow_job_async(client, job_id, settings, log))
@@ -354,6 +386,7 @@ def submit_bauplan_run(
     preview: str | None = None,
     args: Mapping[str, Any] | None = None,
     priority: int | None = None,
+    client_timeout: float | None = None,
     credentials: BauplanCredentials | None = None,
 ) -> str:
     """Submit a Bauplan run detached and return its job id at once (see :func:`bauplan_run`).
@@ -373,6 +406,7 @@ def submit_bauplan_run(
         preview=preview,
         args=args,
         priority=priority,
+        client_timeout=client_timeout,
     )
     run_logger().info("Submitted Bauplan run %s for project %s.", job_id, project_dir)
     return job_id
@@ -391,6 +425,7 @@ def submit_bauplan_import(
     preview: str | None = None,
     args: Mapping[str, Any] | None = None,
     priority: int | None = None,
+    client_timeout: float | None = None,
     credentials: BauplanCredentials | None = None,
 ) -> str:
     """Submit a Bauplan import detached and return its job id at once."""
@@ -405,6 +440,7 @@ def submit_bauplan_import(
         preview=preview,
         args=args,
         priority=priority,
+        client_timeout=client_timeout,
     )
     run_logger().info("Submitted Bauplan import %s into table %s.", job_id, table)
     return job_id
@@ -420,6 +456,7 @@ def wait_for_bauplan_job(
     timeout: float | timedelta | None = None,
     fetch_logs: bool = True,
     max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+    transient_error_window: float = DEFAULT_TRANSIENT_ERROR_WINDOW,
 ) -> BauplanJobResult:
     """Wait for an existing Bauplan job, copy its logs into this run, return or raise.
 
@@ -427,7 +464,9 @@ def wait_for_bauplan_job(
     the wait. A retry of this task waits again; it never submits anything.
     """
     _warn_if_blocking_a_loop("wait_for_bauplan_job")
-    settings = _settings(poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines)
+    settings = _settings(
+        poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines, transient_error_window
+    )
     job_id = _job_id(job_id)
     return cast(
         BauplanJobResult, follow_job(client_for(credentials), job_id, settings, run_logger())
@@ -444,9 +483,12 @@ async def await_for_bauplan_job(
     timeout: float | timedelta | None = None,
     fetch_logs: bool = True,
     max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+    transient_error_window: float = DEFAULT_TRANSIENT_ERROR_WINDOW,
 ) -> BauplanJobResult:
     """Async twin of :func:`wait_for_bauplan_job` (the ``a``-prefixed name)."""
-    settings = _settings(poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines)
+    settings = _settings(
+        poll_interval, max_poll_interval, timeout, fetch_logs, max_log_lines, transient_error_window
+    )
     job_id = _job_id(job_id)
     outcome = await follow_job_async(client_for(credentials), job_id, settings, run_logger())
     return cast(BauplanJobResult, outcome)

@@ -17,6 +17,7 @@ from bauplan_provider.core import (
     BauplanDeadlineError,
     BauplanJobCancelledError,
     BauplanJobFailedError,
+    BauplanTransientError,
     JobStatus,
 )
 from bauplan_provider.prefect import (
@@ -287,3 +288,20 @@ def test_task_timeout_seconds_cancels_the_job(
     (task_run,) = task_runs_of(flow_run_id)
     assert task_run.state.name == "TimedOut"
     assert any(f"Cancelled Bauplan job {job_id}" in line for line in flow_run_logs(flow_run_id))
+
+
+def test_an_outage_longer_than_the_window_fails_the_task_and_says_so(
+    bauplan_emulator: BauplanEmulator, bauplan_project_dir: Path
+) -> None:
+    bauplan_emulator.script(JobScript(final_state="NEVER"))
+    bauplan_emulator.inject_fault("GetJobs", code="UNAVAILABLE", count=10_000)
+    state = run_flow(str(bauplan_project_dir), {"transient_error_window": 0.5}, return_state=True)
+    assert state.is_failed()
+    with pytest.raises(BauplanTransientError, match="kept failing"):
+        state.result()
+    assert bauplan_emulator.count("CodeSnapshotRun") == 1
+    # The job could not even be read to cancel it: the log says how to stop it by hand.
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    job_id = bauplan_emulator.jobs()[0].id
+    assert any(f"bauplan job stop {job_id}" in line for line in flow_run_logs(flow_run_id))
