@@ -121,6 +121,7 @@ async def run_triggers(job_ids: list[str], args: argparse.Namespace) -> dict[str
         await asyncio.sleep(0)
         tasks.append(asyncio.create_task(follow(trigger)))
     await asyncio.gather(*tasks)
+    cpu_seconds, wall_seconds = time.process_time() - cpu0, time.monotonic() - wall0
     done.set()
     await beat
     gc.callbacks.clear()
@@ -132,18 +133,23 @@ async def run_triggers(job_ids: list[str], args: argparse.Namespace) -> dict[str
         """Seconds of the gap during which the garbage collector had the process stopped."""
         return sum(max(0.0, min(end, gap[1]) - max(start, gap[0])) for start, end in gc_passes)
 
-    worst = sorted(gaps, key=lag, reverse=True)[:3]
+    by_lag = sorted(gaps, key=lag, reverse=True)
+    without_gc = 0.0
+    for gap in by_lag:  # a gap's lag bounds its lag without GC: stop once none can beat it
+        if lag(gap) <= without_gc:
+            break
+        without_gc = max(without_gc, lag(gap) - gc_time(gap))
     return {
         "started": started,
-        "cpu_seconds": time.process_time() - cpu0,
-        "wall_seconds": time.monotonic() - wall0,
+        "cpu_seconds": cpu_seconds,
+        "wall_seconds": wall_seconds,
         "rss_before_mb": rss_before,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "worst_lag_ms": lag(worst[0]) * 1000,
-        "worst_lag_without_gc_ms": max((lag(g) - gc_time(g) for g in gaps), default=0.0) * 1000,
+        "worst_lag_ms": lag(by_lag[0]) * 1000,
+        "worst_lag_without_gc_ms": without_gc * 1000,
         "worst_lags": [
             [round(lag(gap) * 1000), round(gap[0] - wall0, 1), round(gc_time(gap) * 1000)]
-            for gap in worst
+            for gap in by_lag[:3]
         ],
         "gc_pass_ms": max((end - start for start, end in gc_passes), default=0.0) * 1000,
         "latencies": latencies,
@@ -276,7 +282,7 @@ def report(n: int, by_mode: dict[str, dict[str, Any]], cap: float) -> None:
     row("GetJobs calls, whole run", [per["total_calls"], bat["total_calls"]], "{:.0f}")
     row("event loop worst lag (ms)", [per["worst_lag_ms"], bat["worst_lag_ms"]])
     row(
-        "  worst lag, GC passes taken out (ms)",
+        "  worst lag minus GC passes (ms)",
         [per["worst_lag_without_gc_ms"], bat["worst_lag_without_gc_ms"]],
     )
     row("  longest GC pass (ms)", [per["gc_pass_ms"], bat["gc_pass_ms"]])
