@@ -7,7 +7,7 @@ import inspect
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +47,8 @@ from ._waiting import (
 __all__ = ["BauplanClient", "CancelOutcome", "JobContextInfo"]
 
 logger = logging.getLogger("bauplan_provider")
+#: Seconds an async poll may take when the deadline is (nearly) reached.
+LAST_POLL_SECONDS = 5.0
 Log = logging.Logger | logging.LoggerAdapter[logging.Logger]
 
 
@@ -71,6 +73,25 @@ class JobContextInfo:
     ref: str | None = None
     branch: str | None = None
     error_message: str | None = None
+
+
+async def _poll_by_deadline(fetch: Callable[[str], Awaitable[Job]], watch: JobWatch) -> Job | None:
+    """One poll that does not outlive the wait's deadline (``None`` if it had to give up).
+
+    A call that hangs must not hold a timeout back; a poll at or just past the deadline (a
+    trigger re-created after a restart) still gets :data:`LAST_POLL_SECONDS` to answer.
+    """
+    left = watch.seconds_left()
+    if left is None:
+        return await fetch(watch.job_id)
+    try:
+        return await asyncio.wait_for(fetch(watch.job_id), timeout=max(left, LAST_POLL_SECONDS))
+    except asyncio.TimeoutError:
+        watch.log.warning(
+            "No answer from Bauplan about job %s before the deadline; giving up on that poll.",
+            watch.job_id,
+        )
+        return None
 
 
 class BauplanClient:
@@ -460,13 +481,19 @@ class BauplanClient:
                 if watch.record(job):
                     return job
             if watch.deadline_passed():
-                if cancel_on_deadline:
-                    outcome = self.stop_job(watch.job_id, log=watch.log)
-                    raise watch.deadline_error(
-                        cancelled=outcome.requested, cancel_note=outcome.message
-                    )
-                raise watch.deadline_error(cancelled=False)
+                if not cancel_on_deadline:
+                    raise watch.deadline_error(cancelled=False)
+                return self._ended_by_deadline(watch, self.stop_job(watch.job_id, log=watch.log))
             self._pause(watch, watch.next_sleep(), should_stop, stop_check_interval)
+
+    @staticmethod
+    def _ended_by_deadline(watch: JobWatch, outcome: CancelOutcome) -> Job:
+        """After the deadline's cancel: a job that turned out to have ended is the wait's
+        result (its own outcome decides); otherwise raise the deadline error."""
+        if not outcome.requested and outcome.job is not None and outcome.job.is_terminal:
+            watch.record(outcome.job)
+            return outcome.job
+        raise watch.deadline_error(cancelled=outcome.requested, cancel_note=outcome.message)
 
     @staticmethod
     def _pause(
@@ -528,19 +555,17 @@ class BauplanClient:
         fetch = poller_for(self).fetch if batched else self.get_job_async
         while True:
             try:
-                job = await fetch(job_id)
+                job = await _poll_by_deadline(fetch, watch)
             except BauplanAPIError as exc:
                 watch.record_error(exc)
             else:
-                if watch.record(job):
+                if job is not None and watch.record(job):
                     return job
             if watch.deadline_passed():
-                if cancel_on_deadline:
-                    outcome = await self.stop_job_async(job_id, log=watch.log)
-                    raise watch.deadline_error(
-                        cancelled=outcome.requested, cancel_note=outcome.message
-                    )
-                raise watch.deadline_error(cancelled=False)
+                if not cancel_on_deadline:
+                    raise watch.deadline_error(cancelled=False)
+                outcome = await self.stop_job_async(job_id, log=watch.log)
+                return self._ended_by_deadline(watch, outcome)
             await self._pause_async(
                 watch, watch.next_sleep(aligned=batched), should_stop, stop_check_interval
             )

@@ -306,3 +306,47 @@ def test_stop_job_never_raises_and_says_when_it_could_not_cancel(
     assert not outcome.requested and not outcome.confirmed
     assert "Could not cancel" in outcome.message and f"bauplan job stop {job_id}" in outcome.message
     assert client.get_job(job_id).status is JobStatus.RUNNING
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["per-wait", "batched"])
+def test_a_hanging_poll_does_not_hold_the_deadline_back(
+    client: BauplanClient, emu: BauplanEmulator, bauplan_project_dir: Path, batched: bool
+) -> None:
+    emu.script(JobScript(final_state="NEVER"))
+    job_id = client.submit_run(bauplan_project_dir)
+    emu.add_latency("GetJobs", 60.0, count=1)  # the first poll hangs far past the deadline
+
+    async def wait() -> None:
+        await client.wait_for_job_async(
+            job_id,
+            policy=FAST,
+            deadline=time.time() + 0.5,
+            cancel_on_deadline=True,
+            batched=batched,
+        )
+
+    with pytest.raises(BauplanDeadlineError) as info:
+        # Liveness, not speed: without the deadline on the poll this waits out the 60 s.
+        asyncio.run(asyncio.wait_for(wait(), timeout=30))
+    assert info.value.cancelled
+    assert [c.job_id for c in emu.calls("CancelJob")] == [job_id]
+
+
+def test_a_job_that_ended_by_the_deadline_is_its_own_outcome(
+    client: BauplanClient, emu: BauplanEmulator, bauplan_project_dir: Path
+) -> None:
+    """The poll that would have seen it hung; the deadline's cancel finds the job COMPLETE:
+    the wait returns it instead of calling it a timeout."""
+    emu.script(JobScript(final_state="COMPLETE", duration=0.2))
+    job_id = client.submit_run(bauplan_project_dir)
+    emu.add_latency("GetJobs", 60.0, count=1)
+    job = asyncio.run(
+        asyncio.wait_for(
+            client.wait_for_job_async(
+                job_id, policy=FAST, deadline=time.time() + 0.6, cancel_on_deadline=True
+            ),
+            timeout=30,
+        )
+    )
+    assert job.status is JobStatus.COMPLETE
+    assert emu.count("CancelJob") == 0
