@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from typing import Any
 from uuid import UUID
 
@@ -44,6 +45,9 @@ FLOW_RUN_CHECK_INTERVAL = 2.0
 # How long an exit path waits for Bauplan to confirm a cancellation. Short: a runner that
 # cancels a served run sends SIGKILL 30 s after SIGTERM.
 CANCEL_CONFIRM_SECONDS = 5.0
+# How long past the flow's own timeout_seconds a wait gives Prefect to stop the run before
+# it stops by itself.
+FLOW_TIMEOUT_GRACE_SECONDS = 3.0
 
 # A flow run in one of these states no longer needs its Bauplan jobs. Paused and scheduled
 # (awaiting retry) runs do: their jobs keep going.
@@ -66,13 +70,40 @@ def current_flow_run_id() -> UUID | None:
     return UUID(str(value)) if value else None
 
 
+def _flow_timeout() -> tuple[float, float] | None:
+    """(deadline in epoch seconds, timeout_seconds) of the running flow, if it has a timeout."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    timeout = getattr(getattr(context, "flow", None), "timeout_seconds", None)
+    start = getattr(context, "start_time", None)
+    if not timeout or start is None:
+        return None
+    return start.timestamp() + float(timeout), float(timeout)
+
+
 class _FlowRunWatch:
-    """Remembers the state that ended a wait; a failed read never stops the wait."""
+    """Remembers what ended a wait; a failed read never stops the wait.
+
+    Besides the flow run's state it keeps the flow's own ``timeout_seconds``: Prefect cannot
+    always deliver that timeout (a sync flow blocked in ``future.result()`` when SIGALRM is
+    taken, or a flow off the main thread), and then the run would never end while the job
+    runs on. The watch stops the wait itself once the timeout is well past.
+    """
 
     def __init__(self, flow_run_id: UUID, log: Log) -> None:
         self.flow_run_id = flow_run_id
         self.log = log
         self.state: State[Any] | None = None
+        self.flow_timeout = _flow_timeout()
+        self.timed_out = False
+
+    def past_flow_timeout(self) -> bool:
+        if self.flow_timeout is None:
+            return False
+        deadline, _ = self.flow_timeout
+        self.timed_out = time.time() > deadline + FLOW_TIMEOUT_GRACE_SECONDS
+        return self.timed_out
 
     def judge(self, flow_run: Any) -> bool:
         state = getattr(flow_run, "state", None)
@@ -86,6 +117,11 @@ class _FlowRunWatch:
         return False
 
     def describe(self) -> str:
+        if self.timed_out and self.flow_timeout is not None:
+            return (
+                f"flow run {self.flow_run_id} ran past its timeout_seconds="
+                f"{self.flow_timeout[1]:g} and Prefect could not stop it"
+            )
         if self.state is None:
             return f"flow run {self.flow_run_id} stopped"
         return f"flow run {self.flow_run_id} is {self.state.type.value} ({self.state.name})"
@@ -177,6 +213,8 @@ def wait_for_job_in_prefect(
         with get_client(sync_client=True) as prefect_client:
 
             def should_stop() -> bool:
+                if watch.past_flow_timeout():
+                    return True
                 try:
                     return watch.judge(prefect_client.read_flow_run(flow_run_id))
                 except Exception as exc:
@@ -226,6 +264,8 @@ async def await_job_in_prefect(
         async with get_client() as prefect_client:
 
             async def should_stop() -> bool:
+                if watch.past_flow_timeout():
+                    return True
                 try:
                     return watch.judge(await prefect_client.read_flow_run(flow_run_id))
                 except Exception as exc:
