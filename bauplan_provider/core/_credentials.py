@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import tempfile
 import threading
@@ -114,6 +116,11 @@ _config_lock = threading.Lock()
 _config_files: dict[str, str] = {}
 
 
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
 def _endpoint_config_file(endpoint: str) -> str:
     """A config file holding only ``profiles.default.api_endpoint``, one per endpoint."""
     with _config_lock:
@@ -123,4 +130,5 @@ def _endpoint_config_file(endpoint: str) -> str:
             with os.fdopen(handle, "w") as file:
                 file.write(f"profiles:\n  default:\n    api_endpoint: {endpoint!r}\n")
             _config_files[endpoint] = path
+            atexit.register(_remove, path)
         return path

@@ -350,3 +350,24 @@ def test_a_job_that_ended_by_the_deadline_is_its_own_outcome(
     )
     assert job.status is JobStatus.COMPLETE
     assert emu.count("CancelJob") == 0
+
+
+def test_the_endpoint_config_file_holds_no_key_and_goes_at_exit(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from bauplan_provider.core import BauplanClient;"
+        "from bauplan_provider.core._credentials import _config_files;"
+        f"c = BauplanClient(api_key={SECRET!r}, api_endpoint='http://127.0.0.1:9');"
+        "c.sdk; (path,) = _config_files.values(); print(path);"
+        "print(open(path).read())"
+    )
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    path, *content = result.stdout.splitlines()
+    assert "api_endpoint: 'http://127.0.0.1:9'" in "\n".join(content)
+    assert SECRET not in result.stdout
+    assert not Path(path).exists()
+    assert list(tmp_path.iterdir()) == []
