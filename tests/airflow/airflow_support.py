@@ -1,17 +1,20 @@
-"""Helpers for the Airflow tests: DAG files run with ``dag.test()``, result readers."""
+"""Helpers for the Airflow tests: DAG files run with ``dag.test()``, result readers.
+
+The helpers shared with tests/examples live in ``tests/airflow_setup.py`` (re-exported here).
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import textwrap
 import uuid
 from pathlib import Path
 from typing import Any
 
+from airflow_setup import CONN_ENV, connection_json, ti_state, when, xcom_value
+
 # A distinctive API key: tests search every output for it.
 SECRET_KEY = "bpk-SECRET-" + uuid.uuid4().hex
-CONN_ENV = "AIRFLOW_CONN_BAUPLAN_DEFAULT"
 
 DAG_TEMPLATE = """\
 from __future__ import annotations
@@ -35,14 +38,6 @@ with DAG(
 ) as dag:
 {body}
 """
-
-
-def connection_json(endpoint: str, api_key: str | None, **extra: Any) -> str:
-    """An ``AIRFLOW_CONN_*`` value for a ``bauplan`` connection."""
-    data: dict[str, Any] = {"conn_type": "bauplan", "extra": {"api_endpoint": endpoint, **extra}}
-    if api_key is not None:
-        data["password"] = api_key
-    return json.dumps(data)
 
 
 class DagRunner:
@@ -84,26 +79,6 @@ class DagRunner:
             path.unlink(missing_ok=True)
 
 
-def ti_state(dr: Any, task_id: str) -> str | None:
-    """The final state of one task instance of a DagRun."""
-    ti = dr.get_task_instance(task_id)
-    return None if ti is None or ti.state is None else str(ti.state)
-
-
-def xcom_value(dr: Any, task_id: str, key: str = "return_value") -> Any:
-    """An XCom value (deserialized) of a task of a DagRun, or None."""
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        row = (
-            session.query(XComModel)
-            .filter_by(dag_id=dr.dag_id, run_id=dr.run_id, task_id=task_id, key=key)
-            .one_or_none()
-        )
-        return None if row is None else XComModel.deserialize_value(row)
-
-
 def line_time(output: str, marker: str) -> float:
     """Epoch seconds of the first log line of ``output`` containing ``marker``."""
     from datetime import datetime
@@ -116,24 +91,6 @@ def line_time(output: str, marker: str) -> float:
 
 
 TRIGGER_INLINE = "[DAG TEST] running trigger in line"
-
-
-def when(condition: Any, action: Any, timeout: float = 30.0) -> Any:
-    """Run ``action()`` in a background thread as soon as ``condition()`` is true."""
-    import threading
-    import time
-
-    def watch() -> None:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if condition():
-                action()
-                return
-            time.sleep(0.005)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
 
 
 def rendered_fields(dr: Any, task_id: str) -> dict[str, Any]:
@@ -158,3 +115,18 @@ def all_xcom_rows(dr: Any) -> list[tuple[str, str, Any]]:
     with create_session() as session:
         rows = session.query(XComModel).filter_by(dag_id=dr.dag_id, run_id=dr.run_id).all()
         return [(r.task_id, r.key, r.value) for r in rows]
+
+
+__all__ = [
+    "CONN_ENV",
+    "SECRET_KEY",
+    "TRIGGER_INLINE",
+    "DagRunner",
+    "all_xcom_rows",
+    "connection_json",
+    "line_time",
+    "rendered_fields",
+    "ti_state",
+    "when",
+    "xcom_value",
+]

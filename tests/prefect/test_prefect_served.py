@@ -21,6 +21,7 @@ from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.states import Cancelling
 from prefect_helpers import flow_run_logs, read_flow_run, wait_until
+from prefect_setup import subprocess_env
 from project_files import write_project
 
 from bauplan_provider.testing import BauplanEmulator, JobScript
@@ -38,18 +39,9 @@ def served(
     project = write_project(tmp_path_factory.mktemp("served") / "project")
     out = tmp_path_factory.mktemp("served-logs") / "serve.out"
     with BauplanEmulator(default_duration=0.3) as emulator:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BAUPLAN_"))}
+        env = subprocess_env(prefect_server, prefect_home, PYTHONUNBUFFERED="1")
+        env = {k: v for k, v in env.items() if not k.startswith("BAUPLAN_")}
         env.update(emulator.env)
-        env.update(
-            PREFECT_API_URL=prefect_server,
-            PREFECT_HOME=str(prefect_home),
-            PREFECT_LOCAL_STORAGE_PATH=str(prefect_home / "storage"),
-            PREFECT_SERVER_ANALYTICS_ENABLED="false",
-            PREFECT_MEMO_STORE_PATH=str(prefect_home / "memo_store.toml"),
-            PREFECT_RUNNER_POLL_FREQUENCY="1",
-            PREFECT_LOGGING_TO_API_BATCH_INTERVAL="0.3",
-            PYTHONUNBUFFERED="1",
-        )
         with open(out, "wb") as sink:
             proc = subprocess.Popen(
                 [sys.executable, str(SERVE_SCRIPT)],

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+from airflow_setup import ti_state, when, xcom_value
+
+__all__ = [
+    "DAY",
+    "LOGICAL_DATE",
+    "MODEL_LINES",
+    "TRIGGER_INLINE",
+    "no_retry_delay",
+    "poll_fast",
+    "ti_state",
+    "when",
+    "xcom_value",
+]
 
 #: The scheduled run of 2026-12-02 00:00 UTC, which processes 2026-12-01.
 LOGICAL_DATE = datetime(2026, 12, 2, tzinfo=timezone.utc)
@@ -35,37 +46,3 @@ def no_retry_delay(dag: Any) -> None:
     """Keep the examples' retries but retry at once (dag.test() would sleep the delay)."""
     for task in dag.tasks:
         task.retry_delay = timedelta(0)
-
-
-def ti_state(dr: Any, task_id: str) -> str | None:
-    """The final state of one task instance of a DagRun."""
-    ti = dr.get_task_instance(task_id)
-    return None if ti is None or ti.state is None else str(ti.state)
-
-
-def xcom_value(dr: Any, task_id: str, key: str = "return_value") -> Any:
-    """An XCom value (deserialized) of a task of a DagRun, or None."""
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        row = (
-            session.query(XComModel)
-            .filter_by(dag_id=dr.dag_id, run_id=dr.run_id, task_id=task_id, key=key)
-            .one_or_none()
-        )
-        return None if row is None else XComModel.deserialize_value(row)
-
-
-def when(condition: Callable[[], bool], action: Callable[[], Any], timeout: float = 60.0) -> None:
-    """Run ``action()`` in a background thread as soon as ``condition()`` is true."""
-
-    def watch() -> None:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if condition():
-                action()
-                return
-            time.sleep(0.01)
-
-    threading.Thread(target=watch, daemon=True).start()

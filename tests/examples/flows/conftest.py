@@ -10,40 +10,16 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-HARNESS_STARTUP_TIMEOUT = 120
+from prefect_setup import prefect_harness
 
 
 @pytest.fixture(scope="module", autouse=True)
 def prefect_server() -> Iterator[str]:
     """Start the harness with a private PREFECT_HOME; yield its API URL."""
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_HOME,
-        PREFECT_LOCAL_STORAGE_PATH,
-        PREFECT_LOGGING_TO_API_BATCH_INTERVAL,
-        PREFECT_MEMO_STORE_PATH,
-        PREFECT_SERVER_ANALYTICS_ENABLED,
-        temporary_settings,
-    )
-    from prefect.testing.utilities import prefect_test_harness
-
-    with tempfile.TemporaryDirectory(prefix="bauplan-examples-prefect-") as tmp:
-        home = Path(tmp)
-        updates: dict[Any, Any] = {
-            PREFECT_HOME: str(home),
-            PREFECT_LOCAL_STORAGE_PATH: str(home / "storage"),
-            PREFECT_MEMO_STORE_PATH: str(home / "memo_store.toml"),
-            PREFECT_SERVER_ANALYTICS_ENABLED: False,
-            PREFECT_LOGGING_TO_API_BATCH_INTERVAL: 0.3,
-        }
-        with (
-            temporary_settings(updates=updates, restore_defaults={PREFECT_API_URL}),
-            prefect_test_harness(server_startup_timeout=HARNESS_STARTUP_TIMEOUT),
-        ):
-            url = PREFECT_API_URL.value()
-            assert url, "the Prefect test harness set no API URL"
-            yield str(url)
+    with (
+        tempfile.TemporaryDirectory(prefix="bauplan-examples-prefect-") as tmp,
+        prefect_harness(Path(tmp)) as url,
+    ):
+        yield url
