@@ -118,8 +118,8 @@ def get_provider_info() -> dict[str, Any]:
                         ),
                         "version_added": "0.1.0",
                         "type": "float",
-                        "example": "5",
-                        "default": "5",
+                        "example": "15",
+                        "default": "15",
                     }
                 },
             }

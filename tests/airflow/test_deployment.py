@@ -363,7 +363,7 @@ def test_deferred_run_succeeds_with_trigger_and_job_logs(deployment: Deployment)
     dep, emu = deployment, deployment.emulator
     # Short: the job ends before the scheduler has registered the deferral, which Airflow
     # 3.3 answers by failing the resumed task unless the trigger holds its event back
-    # ([bauplan] resume_delay_seconds, 5 s by default, in force here).
+    # ([bauplan] resume_delay_seconds, 15 s by default, in force here).
     emu.script(JobScript(final_state="COMPLETE", duration=2.0), ref="plain")
     with dep.explain():
         run_id = dep.trigger("plain")
