@@ -25,6 +25,7 @@ from main_job_support import (
     CapturedOutput,
     PartResult,
     emulator_settings,
+    finish_part,
     redact,
     say,
     scrub_environment,
@@ -149,14 +150,9 @@ def main(argv: list[str]) -> int:
         )
     except Exception as exc:  # reported as a result line, with the details below
         result = PartResult(ok=False, summary=f"{type(exc).__name__}: {exc}")
-    if not result.ok and not shown.errors_shown:
-        say("Airflow: the run failed; the last lines of Airflow's output:")
-        for line in capture.tail():
-            say("  ! " + redact(line, api_key))
-    result.summary = redact(result.summary, api_key)
-    say(f"RESULT airflow: {'OK' if result.ok else 'FAILED'} - {result.summary}")
-    result.write(home)
-    return 0 if result.ok else 1
+    return finish_part(
+        "airflow", result, capture, api_key, home, explained=bool(shown.errors_shown)
+    )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from main_job_support import (
     CapturedOutput,
     PartResult,
     emulator_settings,
+    finish_part,
     redact,
     say,
     scrub_environment,
@@ -149,14 +150,7 @@ def main(argv: list[str]) -> int:
         say("  | " + first)
         for line in more:  # a traceback, say: indented under its log line
             say("  |     " + line)
-    if not result.ok and not log:
-        say("Prefect: the run failed; the last lines of Prefect's output:")
-        for line in capture.tail():
-            say("  ! " + redact(line, api_key))
-    result.summary = redact(result.summary, api_key)
-    say(f"RESULT prefect: {'OK' if result.ok else 'FAILED'} - {result.summary}")
-    result.write(home)
-    return 0 if result.ok else 1
+    return finish_part("prefect", result, capture, api_key, home, explained=bool(log))
 
 
 if __name__ == "__main__":

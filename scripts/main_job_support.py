@@ -141,3 +141,24 @@ class CapturedOutput:
             return self.path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
         except OSError:
             return []
+
+
+def finish_part(
+    part: str,
+    result: PartResult,
+    capture: CapturedOutput,
+    api_key: str,
+    home: Path,
+    *,
+    explained: bool,
+) -> int:
+    """Report one part: the orchestrator's last output lines if it failed unexplained, the
+    result line (never the key), the result file for the parent; the exit code."""
+    if not result.ok and not explained:
+        say(f"{part.capitalize()}: the run failed; the last lines of {part.capitalize()}'s output:")
+        for line in capture.tail():
+            say("  ! " + redact(line, api_key))
+    result.summary = redact(result.summary, api_key)
+    say(f"RESULT {part}: {'OK' if result.ok else 'FAILED'} - {result.summary}")
+    result.write(home)
+    return 0 if result.ok else 1

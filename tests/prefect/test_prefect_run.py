@@ -250,6 +250,18 @@ def test_task_retry_after_failed_job_resubmits(
 # ----- timeouts ---------------------------------------------------------------------------
 
 
+def _assert_timed_out_and_cancelled(state: State[Any], emulator: BauplanEmulator) -> None:
+    """The task ended TimedOut, its job was cancelled (ABORT) and the run log says so."""
+    job_id = emulator.jobs()[0].id
+    assert [c.job_id for c in emulator.calls("CancelJob")] == [job_id]
+    assert emulator.job(job_id).status == "ABORT"
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    (task_run,) = task_runs_of(flow_run_id)
+    assert task_run.state.name == "TimedOut"
+    assert any(f"Cancelled Bauplan job {job_id}" in line for line in flow_run_logs(flow_run_id))
+
+
 def test_timeout_parameter_cancels_the_job(
     bauplan_emulator: BauplanEmulator, bauplan_project_dir: Path
 ) -> None:
@@ -259,14 +271,7 @@ def test_timeout_parameter_cancels_the_job(
     with pytest.raises(BauplanDeadlineError) as info:
         state.result()
     assert info.value.cancelled
-    job_id = bauplan_emulator.jobs()[0].id
-    assert [c.job_id for c in bauplan_emulator.calls("CancelJob")] == [job_id]
-    assert bauplan_emulator.job(job_id).status == "ABORT"
-    flow_run_id = state.state_details.flow_run_id
-    assert flow_run_id is not None
-    (task_run,) = task_runs_of(flow_run_id)
-    assert task_run.state.name == "TimedOut"
-    assert any(f"Cancelled Bauplan job {job_id}" in line for line in flow_run_logs(flow_run_id))
+    _assert_timed_out_and_cancelled(state, bauplan_emulator)
 
 
 def test_task_timeout_seconds_cancels_the_job(
@@ -280,14 +285,7 @@ def test_task_timeout_seconds_cancels_the_job(
 
     state = task_timeout_flow(return_state=True)
     assert state.is_failed()
-    job_id = bauplan_emulator.jobs()[0].id
-    assert [c.job_id for c in bauplan_emulator.calls("CancelJob")] == [job_id]
-    assert bauplan_emulator.job(job_id).status == "ABORT"
-    flow_run_id = state.state_details.flow_run_id
-    assert flow_run_id is not None
-    (task_run,) = task_runs_of(flow_run_id)
-    assert task_run.state.name == "TimedOut"
-    assert any(f"Cancelled Bauplan job {job_id}" in line for line in flow_run_logs(flow_run_id))
+    _assert_timed_out_and_cancelled(state, bauplan_emulator)
 
 
 def test_an_outage_longer_than_the_window_fails_the_task_and_says_so(
