@@ -144,8 +144,7 @@ def poller_for(client: BauplanClient) -> BatchedJobPoller:
     """
     loop = asyncio.get_running_loop()
     by_identity = _pollers.setdefault(loop, {})
-    credentials = client.credentials
-    identity = (*credentials.identity, str(credentials.client_timeout or ""))
+    identity = client.credentials.identity
     poller = by_identity.get(identity)
     if poller is None:
         poller = by_identity[identity] = BatchedJobPoller(client)

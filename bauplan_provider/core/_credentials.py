@@ -57,11 +57,12 @@ class Credentials:
 
     @property
     def identity(self) -> tuple[str, ...]:
-        """A hashable key for 'same credentials' that holds no secret in clear text."""
+        """A hashable key for "same credentials" (client timeout included) with no secret in it."""
         import hashlib
 
         digest = hashlib.sha256((self.api_key or "").encode()).hexdigest()[:16]
-        return (digest, self.profile or "", self.api_endpoint or "")
+        timeout = "" if self.client_timeout is None else str(self.client_timeout)
+        return (digest, self.profile or "", self.api_endpoint or "", timeout)
 
     def build_sdk_client(self) -> Any:
         """Create a ``bauplan.Client``; raises :class:`BauplanConfigError` when no key exists."""
