@@ -67,8 +67,9 @@ class BauplanJobTrigger(BaseTrigger):
     restart or a move to another triggerer does not call it: the job keeps running and the
     next triggerer resumes polling.
 
-    ``resume_not_before`` (epoch seconds, set by the operators a few seconds after the
-    deferral) holds back an event that is ready sooner, because Airflow 3.3 can fail a task
+    ``resume_not_before`` (epoch seconds, set by the operators and the sensor to the
+    deferral plus ``[bauplan] resume_delay_seconds``) holds back an event that is ready
+    sooner, because Airflow 3.3 can fail a task
     that resumes too quickly (see :data:`RESUME_DELAY_SECONDS`).
 
     With ``batched_polling`` (the default) every trigger of the triggerer that uses the same
