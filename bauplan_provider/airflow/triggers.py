@@ -69,8 +69,8 @@ class BauplanJobTrigger(BaseTrigger):
 
     ``resume_not_before`` (epoch seconds, set by the operators and the sensor to the
     deferral plus ``[bauplan] resume_delay_seconds``) holds back an event that is ready
-    sooner, because Airflow 3.3 can fail a task
-    that resumes too quickly (see :data:`RESUME_DELAY_SECONDS`).
+    sooner, because Airflow 3.3 can fail a task that resumes too quickly (see
+    :data:`RESUME_DELAY_SECONDS`).
 
     With ``batched_polling`` (the default) every trigger of the triggerer that uses the same
     credentials polls through one shared ``GetJobs`` call per instant (⌈N/500⌉ calls per
